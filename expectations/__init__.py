@@ -1,0 +1,1 @@
+"""The Great Expectations suites (suites/*.json) and the glue that runs them."""

@@ -1,0 +1,172 @@
+"""Run the suites over a batch's views and turn GX results into the
+``validations`` dataset and each report's ``status``.
+
+One GX context per run; one Checkpoint per view, run once per batch on the
+whole batch's frame (never per report); Data Docs built once at the end.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from .views import SUBJECT_COLUMNS, build_views
+
+SUITES_DIR = Path(__file__).with_name("suites")
+MAX_DETAILS = 5
+log = logging.getLogger("xxgk.validate")
+
+
+def load_suite_specs() -> dict[str, dict]:
+    """suite name -> its JSON (the files are the source of truth)."""
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SUITES_DIR.glob("*.json"))}
+
+
+def expectation_names() -> list[str]:
+    return sorted({e["meta"]["name"] for s in load_suite_specs().values() for e in s["expectations"]})
+
+
+class Validator:
+    """Holds the GX context, suites and checkpoints for one run."""
+
+    def __init__(self, docs_dir: str | os.PathLike | None = None):
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        from . import custom  # noqa: F401  registers expect_column_sums_to_balance
+
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        self.gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.docs_dir = Path(docs_dir) if docs_dir else None
+        if self.docs_dir is not None:
+            self.context.add_data_docs_site(
+                site_name="xxgk",
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                      "base_directory": str(self.docs_dir)},
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+        source = self.context.data_sources.add_pandas("xxgk")
+        self.specs = load_suite_specs()
+        self.checkpoints = {}
+        for name, spec in self.specs.items():
+            asset = source.add_dataframe_asset(name)
+            batch = asset.add_batch_definition_whole_dataframe(f"{name}_batch")
+            suite = self.context.suites.add(gx.ExpectationSuite(
+                name=name, expectations=[self._expectation(e) for e in spec["expectations"]],
+                notes=spec.get("notes")))
+            definition = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=name, data=batch, suite=suite))
+            self.checkpoints[name] = self.context.checkpoints.add(gx.Checkpoint(
+                name=name, validation_definitions=[definition],
+                result_format={"result_format": "COMPLETE",
+                               "unexpected_index_column_names": ["report_id", *SUBJECT_COLUMNS[name]]},
+            ))
+
+    def _expectation(self, spec: dict):
+        from great_expectations.expectations.registry import get_expectation_impl
+
+        return get_expectation_impl(spec["type"])(**spec["kwargs"], meta=spec.get("meta"))
+
+    def validate(self, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        """The validations rows for every extracted report of the batch."""
+        views = build_views(frames)
+        outcome: dict[tuple[str, str], list] = {}   # (report_id, name) -> [success, details]
+        for name, spec in self.specs.items():
+            view = views[name]
+            if view.empty:
+                continue
+            result = self.checkpoints[name].run(batch_parameters={"dataframe": view})
+            for run in result.run_results.values():
+                for er, espec in zip(run.results, spec["expectations"]):
+                    self._collect(er, espec, view, outcome)
+        rows = {"report_id": [], "expectation": [], "success": [], "details": []}
+        for (rid, name), (success, details) in sorted(outcome.items()):
+            rows["report_id"].append(rid)
+            rows["expectation"].append(name)
+            rows["success"].append(success)
+            rows["details"].append("; ".join(details[:MAX_DETAILS]) + (f"; … {len(details) - MAX_DETAILS} more" if len(details) > MAX_DETAILS else "") if details else None)
+        return pd.DataFrame({
+            "report_id": pd.array(rows["report_id"], dtype="string"),
+            "expectation": pd.Categorical(rows["expectation"], categories=expectation_names()),
+            "success": pd.array(rows["success"], dtype="boolean"),
+            "details": pd.array(rows["details"], dtype="string"),
+        })
+
+    def _collect(self, er, espec: dict, view: pd.DataFrame, outcome: dict) -> None:
+        name = espec["meta"]["name"]
+        kwargs = espec["kwargs"]
+        scope = view[condition_mask(view, kwargs["row_condition"])] if kwargs.get("row_condition") else view
+        if er.exception_info and er.exception_info.get("raised_exception"):
+            raise RuntimeError(f"expectation {name} raised: {er.exception_info.get('exception_message')}")
+        for rid in scope["report_id"].unique():
+            outcome.setdefault((rid, name), [True, []])
+        for entry in er.result.get("unexpected_index_list") or []:
+            rid = entry["report_id"]
+            slot = outcome.setdefault((rid, name), [True, []])
+            slot[0] = False
+            slot[1].append(describe(entry, kwargs))
+
+    def build_docs(self) -> None:
+        if self.docs_dir is not None:
+            self.context.build_data_docs(site_names=["xxgk"])
+
+
+def condition_mask(view: pd.DataFrame, condition: dict) -> pd.Series:
+    """Which rows a suite's row_condition (GX's JSON comparison form) selects,
+    so reports outside it are not reported as evaluated."""
+    if condition.get("type") != "comparison" or condition.get("operator") not in ("==", "!="):
+        raise ValueError(f"unsupported row_condition in suite: {condition}")
+    column = view[condition["column"]["name"]]
+    mask = (column == condition["parameter"]).fillna(False).astype(bool)
+    return mask if condition["operator"] == "==" else ~mask
+
+
+def describe(entry: dict, kwargs: dict) -> str:
+    """One failing row, said so a person can check it against the report."""
+    subject = [str(v) for k, v in entry.items() if k in ("row", "applicant", "proceeding", "cell")]
+    where = "/".join(subject)
+    if "left" in kwargs:
+        lhs = sum(_num(entry.get(c)) for c in kwargs["left"])
+        rhs = sum(_num(entry.get(c)) for c in kwargs["right"])
+        text = f"{'+'.join(kwargs['left']) if len(kwargs['left']) <= 4 else 'sum of ' + str(len(kwargs['left'])) + ' rows'} = {lhs:g}, " \
+               f"{'+'.join(kwargs['right'])} = {rhs:g} (off by {rhs - lhs:+g})"
+    elif "column" in kwargs:
+        col = kwargs["column"]
+        text = f"{col} = {entry.get(col)!s}"
+        if "raw" in entry and col != "raw":
+            text += f" (raw {entry['raw']!r})"
+    else:
+        text = ", ".join(f"{k}={v}" for k, v in entry.items() if k != "report_id")
+    return f"{where}: {text}" if where else text
+
+
+def _num(v) -> float:
+    return float(v) if v is not None and not pd.isna(v) else float("nan")
+
+
+def statuses(reports: pd.DataFrame, validations: pd.DataFrame) -> pd.Series:
+    """ok / invalid / rejected per reports row."""
+    failed = set(validations.loc[~validations["success"].astype(bool), "report_id"])
+    rejected = reports["error"].notna()
+    status = pd.Series("ok", index=reports.index, dtype="string")
+    status[reports["report_id"].isin(failed)] = "invalid"
+    status[rejected] = "rejected"
+    return status
+
+
+def empty_validations() -> pd.DataFrame:
+    return pd.DataFrame({
+        "report_id": pd.array([], dtype="string"),
+        "expectation": pd.Categorical([], categories=expectation_names()),
+        "success": pd.array([], dtype="boolean"),
+        "details": pd.array([], dtype="string"),
+    })

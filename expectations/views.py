@@ -1,0 +1,106 @@
+"""The canonical frames reshaped into the views the suites are written for.
+
+Pure pandas, no GX: a view only rearranges cells (wide per table row, wide per
+applicant, one row per cell); every rule about the numbers is in suites/*.json.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from extract.templates import MONEY_METRICS, SIGNED_METRICS, TEMPLATE_YEARS
+
+
+def report_view(reports: pd.DataFrame) -> pd.DataFrame:
+    extracted = reports[reports["status"].isna()].reset_index(drop=True)
+    first = extracted["template"].map(lambda t: TEMPLATE_YEARS.get(t, (None, None))[0])
+    last = extracted["template"].map(lambda t: TEMPLATE_YEARS.get(t, (None, None))[1])
+    return pd.DataFrame({
+        "report_id": extracted["report_id"],
+        "template": extracted["template"],
+        "year": extracted["year"],
+        "tables_found": extracted["tables_found"],
+        "template_first_year": pd.array(first, dtype="Int64"),
+        "template_last_year": pd.array(last, dtype="Int64"),
+    })
+
+
+def cells_view(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    parts = []
+    for dataset, keys in (("requests", ("row", "applicant")),
+                          ("review_litigation", ("proceeding", "outcome")),
+                          ("active_disclosure", ("article", "item", "metric"))):
+        f = frames[dataset]
+        if f.empty:
+            continue
+        cell = f[keys[0]].astype(str)
+        for k in keys[1:]:
+            cell = cell + "." + f[k].astype(str)
+        if dataset == "active_disclosure":
+            signed = f["metric"].isin(SIGNED_METRICS).to_numpy()
+        else:
+            signed = np.zeros(len(f), dtype=bool)
+        parts.append(pd.DataFrame({
+            "report_id": f["report_id"],
+            "dataset": dataset,
+            "cell": dataset + "." + cell,
+            "value": f["value"].astype("float64"),
+            "raw": f["raw"],
+            "cell_error": f["cell_error"],
+            "required": dataset != "active_disclosure",
+            "signed": signed,
+        }))
+    if not parts:
+        return pd.DataFrame({c: [] for c in ("report_id", "dataset", "cell", "value", "raw", "cell_error", "required", "signed")})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _wide(frame: pd.DataFrame, index: list[str], columns: str) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=index + [str(c) for c in frame[columns].cat.categories])
+    wide = frame.pivot(index=index, columns=columns, values="value")
+    # Every column the suites name exists even when no report in the batch
+    # prints it (a batch of 2019 reports has no 2021 rows).
+    wide = wide.reindex(columns=frame[columns].cat.categories)
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.reset_index()
+
+
+def requests_rows_view(requests: pd.DataFrame) -> pd.DataFrame:
+    return _wide(requests, ["report_id", "row"], "applicant")
+
+
+def requests_columns_view(requests: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    wide = _wide(requests, ["report_id", "applicant"], "row")
+    if wide.empty:
+        return wide
+    template = reports.set_index("report_id")["template"]
+    wide.insert(2, "template", wide["report_id"].map(template).astype("string"))
+    return wide
+
+
+def review_rows_view(review: pd.DataFrame) -> pd.DataFrame:
+    return _wide(review, ["report_id", "proceeding"], "outcome")
+
+
+def build_views(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """suite name -> the frame it validates (index reset: GX pair/multicolumn
+    expectations misbehave on a non-default index)."""
+    views = {
+        "reports": report_view(frames["reports"]),
+        "cells": cells_view(frames),
+        "requests_rows": requests_rows_view(frames["requests"]),
+        "requests_columns": requests_columns_view(frames["requests"], frames["reports"]),
+        "review_rows": review_rows_view(frames["review_litigation"]),
+    }
+    return {k: v.reset_index(drop=True) for k, v in views.items()}
+
+
+# Columns that name what failed, besides report_id, per view.
+SUBJECT_COLUMNS = {
+    "reports": [],
+    "cells": ["cell", "raw"],
+    "requests_rows": ["row"],
+    "requests_columns": ["applicant"],
+    "review_rows": ["proceeding"],
+}

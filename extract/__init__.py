@@ -1,0 +1,1 @@
+"""Bytes -> text -> cells.  Pure functions over plain data: no Prefect, no GX."""

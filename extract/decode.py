@@ -1,0 +1,93 @@
+"""Bytes -> text: find the encoding a report was saved in.
+
+Order matters for speed and correctness: a BOM is authoritative; a strict UTF-8
+decode takes microseconds and almost never succeeds by accident on GBK bytes;
+chardet (milliseconds per file) is the last resort.  GB2312/GBK guesses are
+decoded as GB18030, a strict superset, so rare characters survive.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+
+class NotText(ValueError):
+    """The bytes are not a text document in any encoding we can trust."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str  # Python codec name, as written to reports.encoding
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
+)
+
+# chardet names -> the codec we decode with and report.
+_CHARDET_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "ascii": "utf-8",
+    "utf-8": "utf-8",
+    "big5": "big5",
+    "utf-16": "utf-16",
+    "utf-16le": "utf-16",
+    "utf-16be": "utf-16",
+}
+
+# Bytes that never occur in a text file (NUL aside from UTF-16, which has a BOM
+# by the time we look for these).
+_BINARY_MAGIC = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"%PDF", b"\x1f\x8b",
+    b"Rar!", b"7z\xbc\xaf", b"BM", b"\xd0\xcf\x11\xe0", b"II*\x00", b"MM\x00*",
+)
+
+
+def decode_report(raw: bytes) -> Decoded:
+    """Decode raw report bytes, or raise NotText saying why not."""
+    if not raw.strip():
+        raise NotText("empty file")
+    for bom, reported, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return Decoded(raw.decode(codec), reported)
+            except UnicodeDecodeError as exc:
+                raise NotText(f"undecodable bytes after {reported} BOM at offset {exc.start}") from None
+    if raw.startswith(_BINARY_MAGIC[1:]) or raw[:4] in _BINARY_MAGIC or b"\x00" in raw[:4096]:
+        raise NotText("binary file, not text")
+    try:
+        return Decoded(raw.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _decode_with_chardet(raw)
+
+
+def _decode_with_chardet(raw: bytes) -> Decoded:
+    import chardet  # imported lazily: most files never need it
+
+    guess = chardet.detect(raw[:65536])
+    name = (guess.get("encoding") or "").lower()
+    codec = _CHARDET_ALIASES.get(name)
+    if codec is None:
+        # chardet often calls short GBK runs something exotic; GB18030 is the
+        # only multi-byte encoding these reports are published in besides UTF-8.
+        codec = "gb18030"
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise NotText(f"undecodable bytes: not UTF-8, and not {codec} at offset {exc.start}") from None
+    if _looks_binary(text):
+        raise NotText("binary file, not text")
+    return Decoded(text, codec)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return control > len(sample) * 0.01

@@ -1,0 +1,128 @@
+"""Input files -> ParsedReport: discovery, reading, decoding, extracting.
+
+Every failure becomes a reason on the file's record, never an exception that
+stops the batch: a nightly run must finish whatever the directory holds.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from .decode import NotText, decode_report
+from .report import NotAReport, extract_report
+
+MAX_BYTES = 100 * 1024 * 1024  # a report is ~10 KB; anything this big is not one
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    path: str          # absolute path, as the OS spells it (may hold surrogates)
+    rel: str           # path relative to the input root, '/'-separated, valid UTF-8
+    size: int
+    mtime_ns: int
+
+
+def printable_path(path: str) -> str:
+    """A file name that is valid UTF-8 even when the OS name is not."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def discover(root: str) -> list[FileEntry]:
+    """Every file under root, recursively, sorted by relative path.  Symlinks
+    to files are listed (reading them says if they are broken); symlinked
+    directories are not followed, so a symlink loop cannot trap the walk."""
+    entries = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for d in list(dirnames):
+            if os.path.islink(os.path.join(dirpath, d)):
+                # listed as a file: its record says it was not followed
+                filenames.append(d)
+                dirnames.remove(d)
+        for name in filenames:
+            if name.startswith(".xxgk"):
+                continue
+            path = os.path.join(dirpath, name)
+            rel = printable_path(os.path.relpath(path, root).replace(os.sep, "/"))
+            try:
+                st = os.stat(path)
+                size, mtime = st.st_size, st.st_mtime_ns
+            except OSError:
+                size, mtime = -1, -1
+            entries.append(FileEntry(path, rel, size, mtime))
+    entries.sort(key=lambda e: e.rel)
+    return entries
+
+
+class Unreadable(OSError):
+    pass
+
+
+def read_bytes(entry: FileEntry) -> bytes:
+    """The file's bytes, read so that a file rewritten mid-read is noticed."""
+    if os.path.isdir(entry.path):
+        raise Unreadable("symlink to a directory, not followed")
+    for _ in range(3):
+        before = os.stat(entry.path)
+        if before.st_size >= MAX_BYTES:
+            raise Unreadable(f"file too large for a report ({before.st_size} bytes)")
+        with open(entry.path, "rb") as f:
+            data = f.read(MAX_BYTES)
+        after = os.stat(entry.path)
+        if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) == (len(data), after.st_mtime_ns):
+            return data
+    raise Unreadable("file changed while being read")
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, Unreadable):
+        return str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return "file not found (broken symlink or removed during the run)"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if exc.errno == 40:  # ELOOP
+        return "symlink loop"
+    return f"unreadable: {exc.strerror or exc}"
+
+
+@dataclass(slots=True)
+class ParsedReport:
+    """What extraction made of one input file (plain data: crosses processes)."""
+    report_id: str | None           # sha256 of the raw bytes; None if unreadable
+    source_path: str
+    size: int
+    mtime_ns: int
+    encoding: str | None = None
+    error: str | None = None        # why the file was rejected
+    extraction: object | None = None  # extract.report.ReportExtraction
+
+
+def parse_file(entry: FileEntry) -> ParsedReport:
+    """Read, decode and extract one file; every failure is recorded, not raised."""
+    record = ParsedReport(None, entry.rel, entry.size, entry.mtime_ns)
+    try:
+        raw = read_bytes(entry)
+    except OSError as exc:
+        record.error = _os_reason(exc)
+        return record
+    record.report_id = hashlib.sha256(raw).hexdigest()
+    record.size = len(raw)
+    try:
+        decoded = decode_report(raw)
+    except NotText as exc:
+        record.error = str(exc)
+        return record
+    record.encoding = decoded.encoding
+    try:
+        record.extraction = extract_report(decoded.text)
+    except NotAReport as exc:
+        record.error = str(exc)
+    except Exception as exc:  # a parser bug must cost one file, not the run
+        record.error = f"extraction failed: {type(exc).__name__}: {exc}"
+    return record
+
+
+def parse_files(entries: list[FileEntry]) -> list[ParsedReport]:
+    return [parse_file(e) for e in entries]

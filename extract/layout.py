@@ -1,0 +1,169 @@
+"""Text -> rows of cells, for each way a table reaches us as text.
+
+Converters flatten a table in a handful of ways; each ``rows_*`` function
+turns one of them back into rows (lists of cell strings).  Where a layout has
+no row boundaries at all (one cell per paragraph) rows are rebuilt from the
+cells themselves: a run of label cells followed by a run of value cells.
+Nothing here knows the templates; ``tables`` matches labels afterwards.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .normalise import is_value_like, strip_cell
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[str]
+    first_line: int
+    last_line: int = -1
+    # Lines of a cell-per-line layout that continue the previous cell.
+    notes: list[str] = field(default_factory=list)
+
+
+_PIPE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_PDF_GAP_RE = re.compile(r"(?:\u3000| {2,}|\u00a0{2,}| ?\t ?)+")
+_PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
+
+
+def _is_blank_line(line: str) -> bool:
+    return not strip_cell(line)
+
+
+def detect_layout(lines: list[str]) -> str:
+    """Name the layout of a table region: pipe, tabrow, tabcell, spaced, paragraph."""
+    content = [ln for ln in lines if not _is_blank_line(ln)]
+    if not content:
+        return "paragraph"
+    n = len(content)
+    pipes = sum(1 for ln in content if "|" in ln)
+    if pipes >= max(1, n * 0.3):
+        return "pipe"
+    inner_tabs = sum(1 for ln in content if re.search(r"[^\t]\t", ln.rstrip("\t")) or ln.count("\t") >= 2)
+    if inner_tabs >= max(1, n * 0.3):
+        return "tabrow"
+    tab_led = sum(1 for ln in content if ln.startswith("\t"))
+    if tab_led >= max(3, n * 0.4):
+        return "tabcell"
+    spaced = sum(1 for ln in content if len(_PDF_GAP_RE.split(strip_cell(ln))) >= 3)
+    if spaced >= max(3, n * 0.3):
+        return "spaced"
+    return "paragraph"
+
+
+def to_rows(lines: list[str], offset: int = 0, layout: str | None = None) -> tuple[str, list[Row]]:
+    layout = layout or detect_layout(lines)
+    fn = {
+        "pipe": rows_pipe,
+        "tabrow": rows_tabrow,
+        "tabcell": rows_tabcell,
+        "spaced": rows_spaced,
+        "paragraph": rows_paragraph,
+    }[layout]
+    return layout, fn(lines, offset)
+
+
+def rows_pipe(lines: list[str], offset: int = 0) -> list[Row]:
+    """`a | b | c |` rows, with or without outer pipes; Markdown `|---|` skipped."""
+    rows = []
+    for i, line in enumerate(lines):
+        if _is_blank_line(line) or _PIPE_SEPARATOR_RE.match(line):
+            continue
+        body = line.strip()
+        if body.startswith("|"):
+            body = body[1:]
+        cells = [strip_cell(c) for c in body.split("|")]
+        rows.append(Row(cells, offset + i, offset + i))
+    return rows
+
+
+def rows_tabrow(lines: list[str], offset: int = 0) -> list[Row]:
+    """One row per line, cells separated by tabs (merged cells left empty)."""
+    rows = []
+    for i, line in enumerate(lines):
+        if _is_blank_line(line):
+            continue
+        rows.append(Row([strip_cell(c) for c in line.split("\t")], offset + i, offset + i))
+    return rows
+
+
+def rows_tabcell(lines: list[str], offset: int = 0) -> list[Row]:
+    """One cell per line, each cell led by a tab; a blank line before a
+    tab-led line ends the row.  An untabbed line continues the cell before it
+    (a wrapped header such as 「本年新\\n\\n公开数量」)."""
+    rows: list[Row] = []
+    current: Row | None = None
+    saw_blank = False
+    for i, line in enumerate(lines):
+        if _is_blank_line(line) and not line.startswith("\t"):
+            saw_blank = True
+            continue
+        if line.startswith("\t"):
+            if current is None or saw_blank:
+                current = Row([], offset + i)
+                rows.append(current)
+            current.cells.append(strip_cell(line))
+        elif current is not None and current.cells:
+            current.cells[-1] += strip_cell(line)
+        else:
+            current = Row([strip_cell(line)], offset + i)
+            rows.append(current)
+        current.last_line = offset + i
+        saw_blank = False
+    return rows
+
+
+def rows_paragraph(lines: list[str], offset: int = 0) -> list[Row]:
+    """One cell per paragraph, paragraphs separated by blank lines; lines
+    that follow each other without a blank belong to one wrapped cell.  A
+    line of only NBSP is an empty cell, not a separator."""
+    cells: list[tuple[str, int, int]] = []
+    open_cell = False
+    for i, line in enumerate(lines):
+        if not line.strip() and "\u00a0" not in line and "\u3000" not in line:
+            open_cell = False
+            continue
+        text = strip_cell(line)
+        if open_cell and text and cells[-1][0] and not is_value_like(text) and not is_value_like(cells[-1][0]):
+            s, first, _ = cells[-1]
+            cells[-1] = (s + text, first, offset + i)
+        else:
+            cells.append((text, offset + i, offset + i))
+        open_cell = bool(text)
+    return rebuild_rows(cells)
+
+
+def rebuild_rows(cells: list[tuple[str, int, int]]) -> list[Row]:
+    """Rows from a flat cell stream: label cells, then the value cells that
+    follow them.  A label after a value starts a new row."""
+    rows: list[Row] = []
+    current: Row | None = None
+    in_values = False
+    for text, first, last in cells:
+        value = is_value_like(text)
+        if current is None or (not value and in_values):
+            current = Row([], first)
+            rows.append(current)
+            in_values = False
+        current.cells.append(text)
+        current.last_line = last
+        in_values = in_values or (value and bool(text))
+    return rows
+
+
+def rows_spaced(lines: list[str], offset: int = 0) -> list[Row]:
+    """Space-aligned text (pdftotext -layout): cells separated by two or more
+    spaces.  A line with no value cells directly above or below a row that has
+    them is a wrapped label: it is joined to that row's label.  Page numbers
+    and repeated headers between page breaks are dropped."""
+    raw_rows: list[Row] = []
+    for i, line in enumerate(lines):
+        if _is_blank_line(line) or "\f" in line and _is_blank_line(line.replace("\f", "")):
+            continue
+        if _PAGE_NUMBER_RE.match(line):
+            continue
+        cells = [c for c in (strip_cell(x) for x in _PDF_GAP_RE.split(line.replace("\f", ""))) if c]
+        raw_rows.append(Row(cells, offset + i, offset + i))
+    return raw_rows

@@ -1,0 +1,134 @@
+"""Text normalisation shared by every layout: labels and number cells."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Whitespace as it appears in exports: NBSP (Word/HTML), ideographic space,
+# zero-width characters left by CMS editors.
+_SPACE_CHARS = "\u00a0\u3000\u2002\u2003\u2009\u200b\u200c\u200d\ufeff\t "
+_SPACE_RE = re.compile(f"[{_SPACE_CHARS}\\s]+")
+
+_NUMBERING_RE = re.compile(
+    r"^(?:"
+    r"[一二三四五六七八九十]+\s*[、.．,，]"          # 一、
+    r"|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]"   # （一） (1)
+    r"|\d{1,2}\s*[、.．,，](?!\d)"                # 1. 1、  (not a decimal 1.5)
+    r"|[①②③④⑤⑥⑦⑧⑨⑩]"
+    r")\s*"
+)
+# Punctuation that differs between issuing bodies and carries no meaning.
+_LABEL_PUNCT_RE = re.compile(r"[\"'“”‘’「」『』《》<>:：;；,，。、.．·•*]")
+
+
+def strip_cell(text: str) -> str:
+    """A cell's text without surrounding whitespace of any width."""
+    return text.strip(_SPACE_CHARS + "\r\n\f\v")
+
+
+def squash(text: str) -> str:
+    """NFKC (full-width digits/letters/parentheses to ASCII) and no whitespace."""
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def label_key(text: str) -> str:
+    """The comparable form of a row/column label.
+
+    '（三）不予公开 1．属于国家秘密' -> '不予公开1.属于国家秘密' is not wanted:
+    numbering is stripped only at the start, repeatedly, so both
+    '（一）予以公开' and '三、本年度办理结果（一）予以公开' keep their tail words.
+    """
+    s = squash(text)
+    prev = None
+    while prev != s:
+        prev = s
+        s = _NUMBERING_RE.sub("", s, count=1)
+    return _LABEL_PUNCT_RE.sub("", s)
+
+
+# ---------------------------------------------------------------- numbers
+
+# What a cell holding "no figure" looks like.  Each becomes value null with
+# its raw text kept: a dash or 无 is not a number, and blank is never 0.
+BLANK_MARKERS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "无", "空", "x", "X", "*"})
+
+_NUMBER_RE = re.compile(
+    r"^(?P<sign>[+\-]?)"
+    r"(?P<num>\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?:\.\d+)?)"
+    r"(?P<unit>亿元|万元|万|元|件|条|项|个)?$"
+)
+_VALUE_LIKE_RE = re.compile(r"^[+\-]?[\d.,]+(?:亿元|万元|万|元|件|条|项|个)?$")
+
+
+def number_text(raw: str) -> str:
+    """NFKC, unified minus signs, and no whitespace other than a single space
+    between digit groups (a thousands separator some converters print)."""
+    s = unicodedata.normalize("NFKC", raw)
+    s = s.replace("−", "-").replace("－", "-")
+    s = _SPACE_RE.sub(" ", s).strip()
+    # "1, 234" -> "1,234": a space after a thousands comma is noise.
+    s = re.sub(r"(?<=\d)[,，]\s+(?=\d{3}\b)", ",", s)
+    s = re.sub(r"(?<=\d)\s+(?=(?:亿元|万元|万|元|件|条|项|个)$)", "", s)
+    s = re.sub(r"^([+\-])\s+(?=\d)", r"\1", s)
+    return s
+
+
+def is_blank(raw: str) -> bool:
+    return number_text(raw) in BLANK_MARKERS
+
+
+def is_value_like(raw: str) -> bool:
+    """A cell that belongs in the value part of a row: a number or a blank marker."""
+    s = number_text(raw)
+    return s in BLANK_MARKERS or bool(_VALUE_LIKE_RE.match(s.replace(" ", "")))
+
+
+class CellError(ValueError):
+    """A cell that is present but is not a number we can read."""
+
+
+def parse_number(raw: str) -> tuple[float, str | None] | None:
+    """(magnitude, unit) of a numeric cell; None for a blank marker.
+
+    Raises CellError for anything else: such a value is left null and the
+    report flagged, never guessed.
+    """
+    s = number_text(raw)
+    if s in BLANK_MARKERS:
+        return None
+    m = _NUMBER_RE.match(s)
+    if not m:
+        raise CellError(f"not a number: {raw!r}")
+    num = float(m["num"].replace(",", "").replace(" ", ""))
+    if m["sign"] == "-":
+        num = -num
+    return num, m["unit"]
+
+
+def parse_count(raw: str) -> int | None:
+    """A whole number (signed changes keep their sign); None for a blank marker."""
+    parsed = parse_number(raw)
+    if parsed is None:
+        return None
+    num, unit = parsed
+    if unit in ("亿元", "万元", "万", "元"):
+        raise CellError(f"money where a count belongs: {raw!r}")
+    if num != int(num):
+        raise CellError(f"not a whole number: {raw!r}")
+    return int(num)
+
+
+def parse_money_wan(raw: str, default_unit: str = "万元") -> float | None:
+    """Money in 万元.  A bare number is taken in the column's printed unit."""
+    parsed = parse_number(raw)
+    if parsed is None:
+        return None
+    num, unit = parsed
+    unit = unit or default_unit
+    if unit in ("万元", "万"):
+        return num
+    if unit == "元":
+        return round(num / 10000, 6)
+    if unit == "亿元":
+        return round(num * 10000, 6)
+    raise CellError(f"not an amount of money: {raw!r}")

@@ -1,0 +1,211 @@
+"""Decoded text -> one report's metadata, sections and raw tables."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import tables
+from .layout import to_rows
+from .normalise import label_key, squash, strip_cell
+from .templates import TEMPLATE_MARKERS, TEMPLATE_YEARS
+
+SECTION_NUMBERS = "一二三四五六"
+# A heading is only a heading if its words fit the section it would open:
+# table 3 prints rows such as 「四、结转下年度继续办理」 that look like headings.
+_SECTION_WORDS = {
+    1: re.compile(r"总体|概述|基本情况|工作情况"),
+    2: re.compile(r"主动公开"),
+    3: re.compile(r"申请"),
+    4: re.compile(r"复议|诉讼"),
+    5: re.compile(r"问题|改进|整改|不足"),
+    6: re.compile(r"其他|其它"),
+}
+_HEADING_RE = re.compile(r"^[\s\u00a0\u3000]*([一二三四五六])\s*[、.．]\s*(\S.*)$")
+
+
+class NotAReport(ValueError):
+    """Text that holds none of the report's tables."""
+
+
+@dataclass(slots=True)
+class Section:
+    number: int
+    title: str
+    first_line: int      # the heading's line
+    end_line: int        # exclusive
+
+
+@dataclass(slots=True)
+class ReportExtraction:
+    template: str | None
+    year: int | None
+    agency: str | None
+    layout: str
+    requests: dict | None            # row key -> 7 raw cells; None: table not found
+    review: dict | None              # proceeding -> 5 raw cells
+    active: dict | None              # (article, item) -> raw cells in template metric order
+    money_units: dict
+    sections: list[tuple[int, str, str]]
+    notes: list[str] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[str]:
+    # CRLF, lone CR and form feeds (PDF page breaks) all end a line.
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def find_sections(lines: list[str]) -> list[Section]:
+    found: list[Section] = []
+    for i, line in enumerate(lines):
+        m = _HEADING_RE.match(line)
+        if not m or len(strip_cell(line)) > 60 or "|" in line or line.count("\t") > 1:
+            continue
+        number = SECTION_NUMBERS.index(m[1]) + 1
+        if found and number <= found[-1].number:
+            continue
+        if not _SECTION_WORDS[number].search(m[2]):
+            continue
+        if found:
+            found[-1].end_line = i
+        found.append(Section(number, strip_cell(line), i, len(lines)))
+    return found
+
+
+def find_year(lines: list[str], head: list[str], title: str | None) -> int | None:
+    """The year the report covers: from its title, its statistics period, a
+    「2020年度…年度报告」 phrase, or the year the opening prose names most."""
+    if title:
+        m = re.search(r"(20\d\d)\s*年", title)
+        if m:
+            return int(m[1])
+    text = "\n".join(lines)
+    flat = squash(text)
+    m = re.search(r"(?:统计期限?|统计时限|统计期间|统计周期)[^。\n]{0,8}?(20\d\d)年1月1日", flat)
+    if m:
+        return int(m[1])
+    m = re.search(r"(20\d\d)年1月1日(?:起)?至(20\d\d)年12月31日", flat)
+    if m and m[1] == m[2]:
+        return int(m[1])
+    m = re.search(r"(20\d\d)年度?(?:政府信息公开|政务公开)(?:工作)?年度报告", flat)
+    if m:
+        return int(m[1])
+    counts = Counter(int(y) for y in re.findall(r"(20\d\d)年", squash("\n".join(head))))
+    if counts:
+        (best, n), *rest = counts.most_common(2) + [(None, 0)]
+        if n > rest[0][1]:
+            return best
+    return None
+
+
+_TITLE_RE = re.compile(r"^(?P<agency>.*?)(?:关于)?(?:(?P<year>20\d\d)\s*年度?)?(?:政府信息公开|政务公开)(?:工作)?(?:年度报告|年报)")
+_AGENCY_BY_RE = re.compile(r"本报告(?:是)?由(?P<agency>[^，,。（(根依按]{2,40}?)(?:根据|依据|按照|依照|编制|制作)")
+_AGENCY_NOISE_RE = re.compile(r"^[\s\u00a0\u3000【\[]+|[\s\u00a0\u3000】\]]+$")
+
+
+def find_title_and_agency(lines: list[str], first_section: int) -> tuple[str | None, str | None]:
+    head = [(i, strip_cell(ln)) for i, ln in enumerate(lines[:first_section]) if strip_cell(ln)][:6]
+    title = agency = None
+    for pos, (i, line) in enumerate(head):
+        if len(line) > 60:
+            continue
+        m = _TITLE_RE.match(squash(line))
+        if not m:
+            continue
+        title = line
+        agency = _clean_agency(m["agency"])
+        if not agency and pos + 1 < len(head):
+            nxt = head[pos + 1][1]
+            pm = re.fullmatch(r"[（(](.{2,40})[)）]", nxt)
+            if pm:
+                agency = _clean_agency(pm[1])
+        if not agency and pos > 0:
+            prev = head[pos - 1][1]
+            if len(prev) <= 40 and not re.search(r"[，。,:：；;]", prev):
+                agency = _clean_agency(prev)
+        break
+    if not agency:
+        m = _AGENCY_BY_RE.search(squash("\n".join(ln for ln in lines[: first_section + 3])))
+        if m:
+            agency = _clean_agency(m["agency"])
+    return title, agency
+
+
+def _clean_agency(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = _AGENCY_NOISE_RE.sub("", name)
+    name = re.sub(r"(20\d\d)\s*年度?$", "", name)
+    return name or None
+
+
+def detect_template(label_keys: list[str]) -> tuple[str | None, list[str]]:
+    votes = {t: sum(1 for k in label_keys if p.search(k)) for t, p in TEMPLATE_MARKERS.items()}
+    notes = []
+    if votes["2019"] and votes["2021"]:
+        notes.append(f"template: labels of both templates ({votes['2019']} of 2019, {votes['2021']} of 2021)")
+        return None, notes
+    for t, v in votes.items():
+        if v:
+            return t, notes
+    return None, notes
+
+
+def extract_report(text: str) -> ReportExtraction:
+    lines = split_lines(text)
+    sections = find_sections(lines)
+    by_number = {s.number: s for s in sections}
+    whole = (0, len(lines))
+
+    def region(n: int) -> tuple[int, int]:
+        s = by_number.get(n)
+        return (s.first_line + 1, s.end_line) if s else whole
+
+    regions = {n: region(n) for n in (2, 3, 4)}
+    parsed = {}
+    layouts = {}
+    for n, (a, b) in regions.items():
+        layouts[n], parsed[n] = to_rows(lines[a:b], a)
+
+    keys = [label_key(c) for n in (2, 3) for row in parsed[n] for c in row.cells if c]
+    template, notes = detect_template(keys)
+
+    active = tables.extract_active(parsed[2], template)
+    requests = tables.extract_requests(parsed[3])
+    review = tables.extract_review(parsed[4])
+    notes += active.notes + requests.notes + review.notes
+
+    first_section = sections[0].first_line if sections else min(len(lines), 10)
+    title, agency = find_title_and_agency(lines, first_section)
+    head_end = by_number[2].first_line if 2 in by_number else min(len(lines), 40)
+    year = find_year(lines, lines[:head_end], title)
+
+    if not (active.found or requests.found or review.found):
+        if re.search(r"政府信息公开|政务公开", text):
+            raise NotAReport("no disclosure tables found (truncated or tables missing)")
+        raise NotAReport("not a government information disclosure annual report")
+
+    spans = [t for t in (active, requests, review) if t.found and t.first_line is not None]
+    section_rows = []
+    for s in sections:
+        body = []
+        for i in range(s.first_line + 1, s.end_line):
+            if any(t.first_line <= i <= t.last_line for t in spans):
+                continue
+            line = strip_cell(lines[i])
+            if line:
+                body.append(line)
+        section_rows.append((s.number, s.title, "\n".join(body)))
+
+    return ReportExtraction(
+        template=template,
+        year=year,
+        agency=agency,
+        layout=layouts[3],
+        requests=requests.cells if requests.found else None,
+        review=review.cells if review.found else None,
+        active=active.cells if active.found else None,
+        money_units=active.extra["money_units"],
+        sections=section_rows,
+        notes=notes,
+    )

@@ -1,0 +1,276 @@
+"""Rows of cells -> the three tables as raw cell strings, placed by label.
+
+Rows are found by their normalised labels, never by position alone.  Cells
+are placed into columns only when that placement is certain; otherwise the
+row's cells are None (unplaced) and a note says why.  Nothing here parses a
+number: a raw cell string is kept exactly as printed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .layout import Row
+from .normalise import is_blank, is_value_like, label_key
+from .templates import (
+    ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, OUTCOMES,
+    PROCEEDINGS, REQUEST_ROWS,
+)
+
+Cells = list[str | None]
+
+
+@dataclass(slots=True)
+class TableResult:
+    cells: dict = field(default_factory=dict)   # key -> list of raw cells (None = unplaced)
+    notes: list[str] = field(default_factory=list)
+    found: bool = False
+    first_line: int | None = None
+    last_line: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def span(self, row: Row) -> None:
+        self.first_line = row.first_line if self.first_line is None else min(self.first_line, row.first_line)
+        self.last_line = max(self.last_line or 0, row.last_line)
+
+
+def split_row(cells: list[str]) -> tuple[list[str], list[str]]:
+    """(label cells, value cells).  Value cells start after the last label
+    that precedes the first non-blank value, so merged-cell blanks between a
+    label and its numbers stay with the numbers (to be trimmed by place)."""
+    first_value = next((i for i, c in enumerate(cells) if c and not is_blank(c) and is_value_like(c)), None)
+    end = len(cells) if first_value is None else first_value
+    label_idx = [i for i in range(end) if cells[i] and not is_value_like(cells[i])]
+    if not label_idx:
+        return [], cells[: len(cells)]
+    last = label_idx[-1]
+    return [cells[i] for i in label_idx], cells[last + 1:]
+
+
+def has_values(values: list[str]) -> bool:
+    return any(c and not is_blank(c) for c in values)
+
+
+def place(values: list[str], expected: int) -> tuple[list[str] | None, str | None]:
+    """Put a row's value cells into `expected` columns, or say why not.
+
+    Surplus cells may only be blank cells at the ends (a trailing `|`, a
+    merged-cell tab).  If the surplus can be dropped in more than one way
+    with different results, the placement is ambiguous and nothing is placed.
+    """
+    n = len(values)
+    if n == expected:
+        return list(values), None
+    if n < expected:
+        return None, f"{n} cells for {expected} columns"
+    surplus = n - expected
+    outcomes = set()
+    for lead in range(surplus + 1):
+        trail = surplus - lead
+        dropped = values[:lead] + (values[n - trail:] if trail else [])
+        if all(is_blank(c) for c in dropped):
+            outcomes.add(tuple(values[lead: n - trail]))
+    if len(outcomes) == 1:
+        return list(outcomes.pop()), None
+    if not outcomes:
+        return None, f"{n} cells for {expected} columns"
+    return None, f"{n} cells for {expected} columns: blank cells at both ends, placement ambiguous"
+
+
+def _match(labels: list[str], specs) -> str | None:
+    for label in reversed(labels):
+        key = label_key(label)
+        if not key:
+            continue
+        for spec in specs:
+            if spec.pattern.search(key):
+                return spec.key
+    return None
+
+
+def _store(result: TableResult, key, placed: Cells, note: str | None, what: str) -> None:
+    if note:
+        result.notes.append(f"{what}: {note}")
+    if key in result.cells:
+        if result.cells[key] != placed:
+            result.notes.append(f"{what}: printed twice with different cells")
+            result.cells[key] = [None] * len(placed)
+        return
+    result.cells[key] = placed
+
+
+_REQUEST_HEADER_RE = re.compile(r"勾稽|申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会公益|法律服务机构|本年度办理结果")
+
+
+def extract_requests(rows: list[Row]) -> TableResult:
+    """Table 3: row key -> 7 raw cells in APPLICANTS order."""
+    result = TableResult()
+    width = len(APPLICANTS)
+    pending = None
+    for row in rows:
+        labels, values = split_row(row.cells)
+        if any(_REQUEST_HEADER_RE.search(label_key(c)) for c in labels):
+            result.span(row)        # header rows belong to the table, not the prose
+        key = _match(labels, REQUEST_ROWS)
+        if key is not None and not has_values(values):
+            # A label with no figures is a header cell (「总计」) or a label
+            # whose figures were wrapped onto the next line.
+            pending = key
+            continue
+        if key is None and pending is not None and has_values(values) and not labels:
+            key = pending
+        pending = None
+        if key is None:
+            if has_values(values) and result.found:
+                result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.cells)[:80]}")
+            continue
+        result.found = True
+        result.span(row)
+        placed, note = place(values, width)
+        _store(result, key, placed or [None] * width, note, f"requests.{key}")
+    return result
+
+
+_PROCEEDING_PATTERNS = (
+    ("litigation_after_review", re.compile(r"复议后起诉")),
+    ("litigation_direct", re.compile(r"直接起诉")),
+    ("administrative_review", re.compile(r"^行政复议$")),
+)
+_OUTCOME_PATTERNS = (
+    ("upheld", re.compile(r"维持")),
+    ("corrected", re.compile(r"纠正")),
+    ("other", re.compile(r"其他")),
+    ("pending", re.compile(r"尚未|审结|未审结")),
+    ("total", re.compile(r"^总计$|^合计$")),
+)
+
+
+def _outcome_of(label: str) -> str | None:
+    key = label_key(label)
+    for name, pattern in _OUTCOME_PATTERNS:
+        if pattern.search(key):
+            return name
+    return None
+
+
+def extract_review(rows: list[Row]) -> TableResult:
+    """Table 4: proceeding -> 5 raw cells in OUTCOMES order."""
+    result = TableResult()
+    header_outcomes: list[str] = []
+    value_rows = []
+    for row in rows:
+        labels, values = split_row(row.cells)
+        if any(re.search(r"复议|诉讼", label_key(c)) for c in labels):
+            result.found = True
+            result.span(row)
+        if has_values(values):
+            value_rows.append((row, labels, values))
+            header_outcomes.extend(o for o in map(_outcome_of, labels) if o)
+        else:
+            header_outcomes.extend(o for o in map(_outcome_of, labels) if o)
+    if not value_rows:
+        if result.found:
+            result.notes.append("review_litigation: no row of numbers found")
+        return result
+    result.found = True
+    order = _outcome_order(header_outcomes)
+    labelled = {}
+    for row, labels, values in value_rows:
+        proceeding = None
+        for label in reversed(labels):
+            proceeding = next((p for p, pat in _PROCEEDING_PATTERNS if pat.search(label_key(label))), None)
+            if proceeding:
+                break
+        labelled.setdefault(proceeding, []).append((row, values))
+    if len(value_rows) == 1:
+        row, _, values = value_rows[0]
+        result.span(row)
+        placed, note = place(values, len(PROCEEDINGS) * len(OUTCOMES))
+        if note:
+            result.notes.append(f"review_litigation: {note}")
+        for i, proceeding in enumerate(PROCEEDINGS):
+            chunk = placed[i * 5:(i + 1) * 5] if placed else [None] * 5
+            result.cells[proceeding] = _reorder(chunk, order[i * 5:(i + 1) * 5])
+        return result
+    if set(labelled) == set(PROCEEDINGS) and all(len(v) == 1 for v in labelled.values()):
+        for proceeding, [(row, values)] in labelled.items():
+            result.span(row)
+            placed, note = place(values, len(OUTCOMES))
+            _store(result, proceeding, placed or [None] * 5, note, f"review_litigation.{proceeding}")
+        return result
+    result.notes.append(f"review_litigation: {len(value_rows)} rows of numbers, cannot tell which is which")
+    for proceeding in PROCEEDINGS:
+        result.cells[proceeding] = [None] * 5
+    return result
+
+
+def _outcome_order(header: list[str]) -> list[str]:
+    """The outcome columns in the order the header prints them, when the
+    header names all fifteen; else the template's order."""
+    canonical = list(OUTCOMES) * 3
+    if len(header) >= 15:
+        tail = header[-15:]
+        if all(sorted(tail[i:i + 5]) == sorted(OUTCOMES) for i in (0, 5, 10)):
+            return tail
+    return canonical
+
+
+def _reorder(chunk: Cells, printed: list[str]) -> Cells:
+    by_outcome = dict(zip(printed, chunk))
+    return [by_outcome.get(o) for o in OUTCOMES]
+
+
+_ARTICLE_RE = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
+_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_YUAN_RE = re.compile(r"[(（]\s*元\s*[)）]|单位\s*[:：]?\s*元")
+
+
+def _metrics_of(labels: list[str]) -> list[str]:
+    found = []
+    for label in labels:
+        key = label_key(label)
+        for name, pattern in ACTIVE_METRIC_PATTERNS:
+            if pattern.search(key) and name not in found:
+                found.append(name)
+                break
+    return found
+
+
+def extract_active(rows: list[Row], template: str | None) -> TableResult:
+    """Table 2: (article, item) -> raw cells in the template's metric order.
+    result.extra['money_units'] says which money columns print plain 元."""
+    result = TableResult()
+    result.extra["money_units"] = {}
+    header: list[str] = []
+    for row in rows:
+        labels, values = split_row(row.cells)
+        keys = [label_key(c) for c in labels]
+        if any(_ARTICLE_RE.search(k) for k in keys):
+            header = []
+            result.span(row)
+        metrics = _metrics_of(labels)
+        if metrics and not has_values(values):
+            header = metrics
+            for label in labels:
+                if _YUAN_RE.search(label):
+                    for m in _metrics_of([label]):
+                        result.extra["money_units"][m] = "元"
+            result.span(row)
+            continue
+        item = next(((a, i) for a, i, pat, _ in ACTIVE_ITEMS for k in reversed(keys) if pat.search(k)), None)
+        if item is None:
+            continue
+        article = item[0]
+        expected_metrics = ACTIVE_METRICS.get(template or "", {}).get(article)
+        if expected_metrics is None:
+            expected_metrics = tuple(header)
+        if not expected_metrics:
+            continue
+        result.found = True
+        result.span(row)
+        placed, note = place(values, len(expected_metrics))
+        if placed is not None and header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
+            by_metric = dict(zip(header, placed))
+            placed = [by_metric[m] for m in expected_metrics]
+        _store(result, item, placed or [None] * len(expected_metrics), note, f"active_disclosure.{item[0]}.{item[1]}")
+    return result

@@ -1,0 +1,1 @@
+"""Orchestration only: Prefect flows, tasks, the command line."""

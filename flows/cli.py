@@ -1,0 +1,132 @@
+"""xxgk command line: `xxgk run`, `xxgk synth`, `xxgk bench`, `xxgk serve`."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INPUT = PROJECT_ROOT / "data" / "samples"
+DEFAULT_OUTPUT = Path("data") / "warehouse"
+
+DESCRIPTION = """\
+xxgk turns Chinese government information disclosure annual reports
+(政府信息公开工作年度报告) into validated Parquet datasets.
+
+It crawls a directory of report files (text or HTML, UTF-8/GB18030/UTF-16,
+any of the layouts converters produce), extracts tables 2, 3 and 4 and the
+prose sections, checks every accounting invariant with Great Expectations, and
+writes the datasets reports, requests, review_litigation, active_disclosure,
+sections and validations under OUTPUT (one directory of Parquet files each;
+pandas.read_parquet and DuckDB read them as they are).  GX Data Docs for the
+run land in OUTPUT/docs/index.html.
+
+A report is `ok` when every expectation passed, `invalid` when one failed
+(the validations dataset says which and why), `rejected` when nothing could be
+extracted (reports.error says why).  Runs are incremental: unchanged files are
+not parsed again unless the parser changed or --full is given.
+"""
+
+EPILOG = """\
+examples:
+  xxgk run                                  # bundled samples -> data/warehouse
+  xxgk run /srv/reports --out /srv/warehouse
+  xxgk run /srv/reports --out /srv/warehouse --full     # rebuild everything
+  python -c "import pandas as pd; print(pd.read_parquet('data/warehouse/reports'))"
+  duckdb -c "select status, count(*) from 'data/warehouse/reports/*.parquet' group by 1"
+"""
+
+
+def _quiet_prefect_env() -> None:
+    # No telemetry (this may run without network), and no ephemeral-server
+    # noise in a user's terminal.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
+    os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xxgk", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="extract, validate and write the warehouse",
+                         description="Crawl INPUT recursively and write the warehouse at OUTPUT.",
+                         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
+    run.add_argument("input", nargs="?", default=str(DEFAULT_INPUT),
+                     help=f"directory of report files, crawled recursively (default: the bundled samples, {DEFAULT_INPUT})")
+    run.add_argument("--out", "-o", default=str(DEFAULT_OUTPUT),
+                     help="warehouse directory (default: data/warehouse)")
+    run.add_argument("--full", action="store_true", help="reparse every file, not only new and changed ones")
+    run.add_argument("--wait", action="store_true",
+                     help="if another run holds the warehouse, wait for it instead of stopping")
+    run.add_argument("--batch-size", type=int, default=None, help="files per parsing task (default 500)")
+    run.add_argument("--no-docs", action="store_true", help="skip building GX Data Docs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.command == "run":
+        return cmd_run(args)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def _fail(message: str) -> int:
+    print(f"xxgk: error: {message}", file=sys.stderr)
+    return 1
+
+
+def cmd_run(args) -> int:
+    input_dir = Path(args.input)
+    out_dir = Path(args.out)
+    if not input_dir.is_dir():
+        return _fail(f"input directory {input_dir} does not exist or is not a directory")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".xxgk-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        return _fail(f"cannot write to output directory {out_dir}: {exc.strerror or exc}")
+
+    _quiet_prefect_env()
+    from flows.pipeline import DEFAULT_BATCH, xxgk_run
+    from transform.warehouse import WarehouseBusy
+
+    try:
+        summary = xxgk_run(str(input_dir.resolve()), str(out_dir.resolve()), full=args.full, wait=args.wait,
+                           batch_size=args.batch_size or DEFAULT_BATCH, build_docs=not args.no_docs)
+    except WarehouseBusy as exc:
+        return _fail(str(exc))
+    print_summary(summary)
+    return 0
+
+
+def print_summary(s: dict) -> None:
+    print()
+    print(f"xxgk: {s['files_seen']} files seen in {s['input']}")
+    print(f"  new {s['new']}, changed {s['changed']}, unchanged {s['unchanged']}, removed {s['removed']}"
+          + (f", reparsed {s['reparsed']}" if s["reparsed"] else ""))
+    print(f"  ok {s['ok']}, invalid {s['invalid']}, rejected {s['rejected']}")
+    if s["top_failures"]:
+        print("  most frequent failing expectations:")
+        for name, n in s["top_failures"]:
+            print(f"    {name}: {n} reports")
+    if s["rejected_reasons"]:
+        print("  most frequent reasons for rejection:")
+        for reason, n in s["rejected_reasons"]:
+            print(f"    {reason}: {n}")
+    print(f"  warehouse: {s['output']} (version {s['version']}), Data Docs: {s['output']}/docs/index.html")
+    print(f"  {s['seconds']:.1f} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The xxgk Prefect flow: crawl -> decode -> extract -> transform -> validate -> Parquet.
+
+Orchestration only.  Parsing happens in ``extract``/``transform`` functions
+called from batch tasks; validation rules live in ``expectations/suites``;
+storage rules in ``transform.warehouse``.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+
+from extract.files import FileEntry, discover, parse_files
+from transform.frames import PARSER_VERSION, build_frames, drop_seen_duplicates, empty_frames
+from transform.incremental import plan_run
+from transform.warehouse import DATASETS, Warehouse
+
+DEFAULT_BATCH = 500
+
+
+@dataclass
+class RunSummary:
+    input: str
+    output: str
+    files_seen: int = 0
+    ok: int = 0
+    invalid: int = 0
+    rejected: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    reparsed: int = 0
+    version: str | None = None
+    top_failures: list[tuple[str, int]] = field(default_factory=list)
+    rejected_reasons: list[tuple[str, int]] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@task(name="discover", retries=2, retry_delay_seconds=1)
+def discover_files(input_dir: str) -> list[FileEntry]:
+    return discover(input_dir)
+
+
+@task(name="parse-batch", retries=1, retry_delay_seconds=1)
+def parse_batch(entries: list[FileEntry]) -> dict:
+    """Read, decode, extract and build the canonical frames of one batch."""
+    t0 = time.perf_counter()
+    parsed = parse_files(entries)
+    t1 = time.perf_counter()
+    frames = build_frames(parsed)
+    t2 = time.perf_counter()
+    return {"frames": frames, "seconds": {"read+extract": t1 - t0, "transform": t2 - t1}}
+
+
+def chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+@flow(name="xxgk-run", log_prints=False, validate_parameters=False)
+def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = False,
+             batch_size: int = DEFAULT_BATCH, build_docs: bool = True) -> dict:
+    from expectations.validate import Validator, empty_validations, statuses
+
+    log = get_run_logger()
+    started = time.perf_counter()
+    summary = RunSummary(input=str(input_dir), output=str(out_dir))
+    stage = Counter()
+    warehouse = Warehouse(out_dir)
+    with warehouse.lock(wait=wait):
+        t = time.perf_counter()
+        entries = discover_files(input_dir)
+        stage["discover"] += time.perf_counter() - t
+        previous = warehouse.read("reports")
+        plan = plan_run(entries, previous, PARSER_VERSION, full)
+        summary.files_seen = len(entries)
+        summary.new, summary.changed, summary.removed = plan.new, plan.changed, plan.removed
+        summary.unchanged, summary.reparsed = plan.unchanged_count, plan.reparsed
+        log.info("%d files under %s: %d new, %d changed, %d unchanged, %d removed%s",
+                 len(entries), input_dir, plan.new, plan.changed, plan.unchanged_count, plan.removed,
+                 f"; reparsing all: {plan.reparse_reason}" if plan.reparse_reason else "")
+
+        t = time.perf_counter()
+        validator = Validator(docs_dir=Path(out_dir) / "docs" if build_docs else None)
+        stage["validate"] += time.perf_counter() - t
+        staging = warehouse.begin()
+        try:
+            seen: dict[str, str] = {}
+            if plan.unchanged:
+                t = time.perf_counter()
+                carried = staging.carry("reports", set(plan.unchanged), id_column="source_path")
+                carried_ids = set(plan.unchanged.values())
+                for dataset in DATASETS[1:]:
+                    staging.carry(dataset, carried_ids)
+                kept = previous[previous["source_path"].isin(list(plan.unchanged))]
+                for rid, path, err in zip(kept["report_id"], kept["source_path"], kept["error"]):
+                    if isinstance(rid, str) and not isinstance(err, str):
+                        seen.setdefault(rid, path)
+                stage["write"] += time.perf_counter() - t
+                log.info("carried over %d unchanged reports", carried)
+
+            batches = chunks(plan.to_parse, batch_size)
+            futures = parse_batch.map(batches) if batches else []
+            done_files = 0
+            failures = Counter()
+            for i, future in enumerate(futures, 1):
+                result = future.result()
+                for k, v in result["seconds"].items():
+                    stage[k] += v
+                frames = drop_seen_duplicates(result["frames"], seen)
+                t = time.perf_counter()
+                validations = validator.validate(frames)
+                frames["reports"]["status"] = statuses(frames["reports"], validations)
+                frames["validations"] = validations
+                stage["validate"] += time.perf_counter() - t
+                t = time.perf_counter()
+                for dataset in DATASETS:
+                    staging.write(dataset, frames[dataset])
+                stage["write"] += time.perf_counter() - t
+                failures.update(validations.loc[~validations["success"].astype(bool), "expectation"].astype(str))
+                done_files += len(batches[i - 1])
+                log.info("batch %d/%d: %d/%d files parsed (%.0f files/s)", i, len(batches), done_files,
+                         len(plan.to_parse), done_files / max(time.perf_counter() - started, 1e-9))
+            t = time.perf_counter()
+            empty = empty_frames()
+            empty["validations"] = empty_validations()
+            summary.version = staging.commit(empty)
+            stage["write"] += time.perf_counter() - t
+        except BaseException:
+            staging.abort()
+            raise
+        if build_docs:
+            t = time.perf_counter()
+            validator.build_docs()
+            stage["docs"] += time.perf_counter() - t
+
+    # Totals come from the committed warehouse (carried + new rows): the truth.
+    reports = warehouse.read("reports", columns=["status", "error"])
+    summary.rejected_reasons = Counter(reports["error"].dropna()).most_common(5)
+    all_validations = warehouse.read("validations", columns=["expectation", "success"])
+    summary.top_failures = Counter(
+        all_validations.loc[~all_validations["success"].astype(bool), "expectation"].astype(str)).most_common(5)
+    summary.ok, summary.invalid, summary.rejected = (int((reports["status"] == s).sum()) for s in ("ok", "invalid", "rejected"))
+    summary.stage_seconds = {k: round(v, 3) for k, v in stage.items()}
+    summary.seconds = round(time.perf_counter() - started, 3)
+    _publish(summary)
+    log.info("done: %d ok, %d invalid, %d rejected -> %s", summary.ok, summary.invalid, summary.rejected, out_dir)
+    return asdict(summary)
+
+
+def _publish(summary: RunSummary) -> None:
+    rows = [
+        {"measure": "files seen", "value": summary.files_seen},
+        {"measure": "ok", "value": summary.ok},
+        {"measure": "invalid", "value": summary.invalid},
+        {"measure": "rejected", "value": summary.rejected},
+        {"measure": "new / changed / unchanged / removed",
+         "value": f"{summary.new} / {summary.changed} / {summary.unchanged} / {summary.removed}"},
+        {"measure": "warehouse version", "value": summary.version},
+        {"measure": "output", "value": summary.output},
+    ] + [{"measure": f"failing: {name}", "value": n} for name, n in summary.top_failures]
+    create_table_artifact(key="xxgk-run-summary", table=rows,
+                          description=f"xxgk run over {summary.input}")

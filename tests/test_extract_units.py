@@ -1,0 +1,118 @@
+"""Extraction and transformation units: no Prefect, no GX."""
+import codecs
+
+import pytest
+
+from extract.decode import NotText, decode_report
+from extract.layout import rows_paragraph, rows_pipe, rows_tabcell, rows_tabrow
+from extract.normalise import CellError, is_value_like, label_key, parse_count, parse_money_wan
+from extract.tables import place, split_row
+
+SAMPLE = "二〇二〇年政府信息公开工作年度报告：本年新收政府信息公开申请数量"
+
+
+@pytest.mark.parametrize("raw,encoding", [
+    (SAMPLE.encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF8 + SAMPLE.encode("utf-8"), "utf-8"),
+    (SAMPLE.encode("utf-16"), "utf-16"),
+    (codecs.BOM_UTF16_BE + SAMPLE.encode("utf-16-be"), "utf-16"),
+    ((SAMPLE * 20).encode("gb18030"), "gb18030"),
+    ((SAMPLE * 20).encode("gbk"), "gb18030"),
+])
+def test_decode(raw, encoding):
+    decoded = decode_report(raw)
+    assert decoded.encoding == encoding
+    assert SAMPLE in decoded.text
+
+
+@pytest.mark.parametrize("raw,reason", [
+    (b"", "empty"), (b"  \n\n", "empty"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary"),
+    (b"PK\x03\x04" + bytes(range(256)) * 4, "binary"),
+])
+def test_decode_rejects(raw, reason):
+    with pytest.raises(NotText, match=reason):
+        decode_report(raw)
+
+
+@pytest.mark.parametrize("label,key", [
+    ("（一）予以公开", "予以公开"),
+    ("(一) 予以公开", "予以公开"),
+    ("1．属于国家秘密", "属于国家秘密"),
+    ("1、属于国家秘密", "属于国家秘密"),
+    ("（1）属于国家秘密", "属于国家秘密"),
+    ("三、本年度办理结果", "本年度办理结果"),
+    ("3.危及“三安全一稳定”", "危及三安全一稳定"),
+    ("（七）总计", "总计"),
+    ("结果 维持", "结果维持"),
+])
+def test_label_key(label, key):
+    assert label_key(label) == key
+
+
+@pytest.mark.parametrize("raw,value", [
+    ("0", 0), ("17", 17), ("０１２", 12), ("1,234", 1234), (" 1 234 ", 1234), ("+8", 8), ("-21", -21),
+    ("－21", -21), ("\u00a05\u00a0", 5), ("", None), ("-", None), ("—", None), ("/", None), ("无", None),
+])
+def test_parse_count(raw, value):
+    assert parse_count(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["1.5", "abc", "12 3", "1,2", "25万元"])
+def test_parse_count_refuses_to_guess(raw):
+    with pytest.raises(CellError):
+        parse_count(raw)
+
+
+@pytest.mark.parametrize("raw,unit,wan", [
+    ("251000元", "万元", 25.1), ("25.1万元", "万元", 25.1), ("25.1万", "万元", 25.1), ("25.1", "万元", 25.1),
+    ("78874.11万元", "万元", 78874.11), ("251000", "元", 25.1), ("1.2亿元", "万元", 12000.0), ("", "万元", None),
+])
+def test_money(raw, unit, wan):
+    assert parse_money_wan(raw, unit) == wan
+
+
+def test_value_like():
+    assert is_value_like("0") and is_value_like("230.37万") and is_value_like("") and is_value_like("—")
+    assert not is_value_like("行政许可") and not is_value_like("2020年")
+
+
+def test_place_exact_and_trailing_blanks():
+    assert place(["1", "2", "3"], 3) == (["1", "2", "3"], None)
+    assert place(["1", "2", "", ""], 3) == (["1", "2", ""], None)       # pipe row's trailing `|`
+    assert place(["", "1", "2", "3", ""], 3)[0] == ["1", "2", "3"]      # merged-cell blank + trailing tab
+
+
+def test_place_never_shifts_a_short_row():
+    placed, note = place(["0", "0", "0", "0", "0"], 7)
+    assert placed is None and "5 cells for 7 columns" in note
+
+
+def test_place_ambiguous_blanks_place_nothing():
+    placed, note = place(["", "1", "2", ""], 3)
+    assert placed is None and "ambiguous" in note
+
+
+def test_split_row_keeps_merged_blanks_with_values():
+    labels, values = split_row(["一、本年新收政府信息公开申请数量", "", "4", "0", "", "0"])
+    assert labels == ["一、本年新收政府信息公开申请数量"]
+    assert values == ["", "4", "0", "", "0"]
+
+
+def test_layouts_rebuild_the_same_row():
+    expected = ["行政许可", "172", "+8", "22990"]
+    assert rows_pipe(["行政许可 | 172 | +8 | 22990 |"])[0].cells[:4] == expected
+    assert rows_tabrow(["行政许可\t172\t+8\t22990"])[0].cells == expected
+    assert rows_tabcell(["\t行政许可", "\t172", "\t+8", "\t22990", ""])[0].cells == expected
+    assert rows_paragraph(["行政许可", "", "172", "", "+8", "", "22990"])[0].cells == expected
+
+
+def test_tabcell_joins_wrapped_header():
+    rows = rows_tabcell(["\t信息内容", "\t本年新", "", "公开数量", "", "\t规章", "\t0"])
+    assert rows[0].cells == ["信息内容", "本年新公开数量"]
+    assert rows[1].cells == ["规章", "0"]
+
+
+def test_paragraph_nbsp_line_is_an_empty_cell():
+    rows = rows_paragraph(["行政事业性收费", "", "1", "", "\u00a0", "", "第二十条第(九)项"])
+    assert rows[0].cells == ["行政事业性收费", "1", ""]

@@ -1,0 +1,61 @@
+"""Canonical frames: dtypes, nulls, duplicates, incremental planning."""
+import pandas as pd
+
+from extract.files import FileEntry, ParsedReport
+from extract.report import extract_report
+from transform.frames import build_frames, drop_seen_duplicates
+from transform.incremental import plan_run
+
+PIPE_REPORT = """2020年某某局政府信息公开工作年度报告
+一、总体情况
+本年度工作如下。
+三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量 | 3 | — | 0 | 0 | 0 | 0 | 3 |
+（六）其他处理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+"""
+
+
+def _parsed(text: str, rid: str = "r1", path: str = "a.txt") -> ParsedReport:
+    return ParsedReport(rid, path, len(text), 1, "utf-8", None, extract_report(text))
+
+
+def test_blank_and_dash_are_null_with_raw_kept():
+    f = build_frames([_parsed(PIPE_REPORT)])
+    req = f["requests"]
+    row = req[req["row"] == "new_received"].set_index("applicant")
+    assert row.loc["natural_person", "value"] == 3
+    assert pd.isna(row.loc["commercial_enterprise", "value"])
+    assert row.loc["commercial_enterprise", "raw"] == "—"
+    assert pd.isna(row.loc["commercial_enterprise", "cell_error"])
+    # rows the report never printed are there, null, with a reason
+    missing = req[req["row"] == "granted"]
+    assert missing["raw"].isna().all() and (missing["cell_error"] == "cell not found").all()
+
+
+def test_dtypes_follow_the_contract():
+    f = build_frames([_parsed(PIPE_REPORT)])
+    assert str(f["requests"]["value"].dtype) == "Int64"
+    assert str(f["active_disclosure"]["value"].dtype) == "float64"
+    assert isinstance(f["requests"]["row"].dtype, pd.CategoricalDtype)
+    assert str(f["reports"]["year"].dtype) == "Int64"
+
+
+def test_duplicates_in_a_batch_and_across_batches():
+    f = build_frames([_parsed(PIPE_REPORT, "same", "a.txt"), _parsed(PIPE_REPORT, "same", "b.txt")])
+    reps = f["reports"].set_index("source_path")
+    assert reps.loc["b.txt", "error"] == "duplicate of a.txt" and reps.loc["b.txt", "status"] == "rejected"
+    assert len(f["requests"]) == 23 * 7  # one copy of the 2019 template's 23 rows
+    later = drop_seen_duplicates(build_frames([_parsed(PIPE_REPORT, "same", "c.txt")]), {"same": "a.txt"})
+    assert later["reports"]["error"].iloc[0] == "duplicate of a.txt"
+    assert later["requests"].empty
+
+
+def test_plan_run_incremental():
+    prev = pd.DataFrame({"source_path": ["a", "b", "c"], "size": [1, 2, 3], "mtime_ns": [10, 20, 30],
+                         "report_id": ["ra", "rb", "rc"], "parser_version": ["v1"] * 3, "error": [None] * 3})
+    entries = [FileEntry("/x/a", "a", 1, 10), FileEntry("/x/b", "b", 2, 21), FileEntry("/x/d", "d", 4, 40)]
+    plan = plan_run(entries, prev, "v1", full=False)
+    assert (plan.new, plan.changed, plan.removed, plan.unchanged) == (1, 1, 1, {"a": "ra"})
+    assert [e.rel for e in plan.to_parse] == ["b", "d"]
+    assert plan_run(entries, prev, "v2", full=False).unchanged == {}
+    assert plan_run(entries, prev, "v1", full=True).reparsed == 1
