@@ -14,7 +14,7 @@ def test_run_writes_every_dataset(seeds_warehouse):
     for d in DATASETS:
         frame = pd.read_parquet(out / d)
         assert len(frame) > 0, d
-        assert duckdb.sql(f"select count(*) from '{out / d}/*.parquet'").fetchone()[0] == len(frame)
+        assert duckdb.sql(f"select count(*) from '{out / d}/*.parquet'").fetchall()[0][0] == len(frame)
     assert (out / "docs" / "index.html").is_file()
     assert "ok 3, invalid 2, rejected 0" in proc.stdout
     assert "requests_balance" in proc.stdout
