@@ -74,7 +74,8 @@ def requests_columns_view(requests: pd.DataFrame, reports: pd.DataFrame) -> pd.D
     wide = _wide(requests, ["report_id", "applicant"], "row")
     if wide.empty:
         return wide
-    template = reports.set_index("report_id")["template"]
+    extracted = reports[reports["status"].isna()].drop_duplicates("report_id")
+    template = extracted.set_index("report_id")["template"]
     wide.insert(2, "template", wide["report_id"].map(template).astype("string"))
     return wide
 

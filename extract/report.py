@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from . import tables
 from .layout import to_rows
 from .normalise import label_key, squash, strip_cell
-from .templates import TEMPLATE_MARKERS, TEMPLATE_YEARS
+from .html import html_to_text, looks_like_html
+from .templates import TEMPLATE_MARKERS, TEMPLATE_ROWS
 
 SECTION_NUMBERS = "一二三四五六"
 # A heading is only a heading if its words fit the section it would open:
@@ -139,19 +140,21 @@ def _clean_agency(name: str | None) -> str | None:
     return name or None
 
 
-def detect_template(label_keys: list[str]) -> tuple[str | None, list[str]]:
-    votes = {t: sum(1 for k in label_keys if p.search(k)) for t, p in TEMPLATE_MARKERS.items()}
-    notes = []
+def detect_template(table2_keys: list[str], request_rows: set[str]) -> tuple[str | None, list[str]]:
+    """Which template the tables follow, from labels only one template prints."""
+    votes = {t: sum(1 for k in table2_keys if p.search(k)) + sum(2 for r in TEMPLATE_ROWS[t] if r in request_rows)
+             for t, p in TEMPLATE_MARKERS.items()}
     if votes["2019"] and votes["2021"]:
-        notes.append(f"template: labels of both templates ({votes['2019']} of 2019, {votes['2021']} of 2021)")
-        return None, notes
+        return None, [f"template: labels of both templates ({votes['2019']} for 2019, {votes['2021']} for 2021)"]
     for t, v in votes.items():
         if v:
-            return t, notes
-    return None, notes
+            return t, []
+    return None, []
 
 
 def extract_report(text: str) -> ReportExtraction:
+    if looks_like_html(text):
+        text = html_to_text(text)
     lines = split_lines(text)
     sections = find_sections(lines)
     by_number = {s.number: s for s in sections}
@@ -167,11 +170,10 @@ def extract_report(text: str) -> ReportExtraction:
     for n, (a, b) in regions.items():
         layouts[n], parsed[n] = to_rows(lines[a:b], a)
 
-    keys = [label_key(c) for n in (2, 3) for row in parsed[n] for c in row.cells if c]
-    template, notes = detect_template(keys)
-
-    active = tables.extract_active(parsed[2], template)
     requests = tables.extract_requests(parsed[3])
+    table2_keys = [label_key(c) for row in parsed[2] for c in row.cells if c]
+    template, notes = detect_template(table2_keys, set(requests.cells))
+    active = tables.extract_active(parsed[2], template)
     review = tables.extract_review(parsed[4])
     notes += active.notes + requests.notes + review.notes
 

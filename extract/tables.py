@@ -77,14 +77,26 @@ def place(values: list[str], expected: int) -> tuple[list[str] | None, str | Non
     return None, f"{n} cells for {expected} columns: blank cells at both ends, placement ambiguous"
 
 
-def _match(labels: list[str], specs) -> str | None:
+def match_text(text: str, specs=REQUEST_ROWS) -> str | None:
+    """The row a label (or a fragment of a wrapped one) names, if certain."""
+    key = label_key(text)
+    if not key:
+        return None
+    for spec in specs:
+        if spec.pattern.search(key):
+            return spec.key
+    if len(key) >= 3:
+        starts = {spec.key for spec in specs if spec.canonical.startswith(key)}
+        if len(starts) == 1:
+            return starts.pop()
+    return None
+
+
+def _match(labels: list[str], specs=REQUEST_ROWS) -> str | None:
     for label in reversed(labels):
-        key = label_key(label)
-        if not key:
-            continue
-        for spec in specs:
-            if spec.pattern.search(key):
-                return spec.key
+        key = match_text(label, specs)
+        if key is not None:
+            return key
     return None
 
 
@@ -99,29 +111,45 @@ def _store(result: TableResult, key, placed: Cells, note: str | None, what: str)
     result.cells[key] = placed
 
 
-_REQUEST_HEADER_RE = re.compile(r"勾稽|申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会公益|法律服务机构|本年度办理结果")
+_REQUEST_HEADER_RE = re.compile(r"勾稽|申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会公益|法律服务机构")
+
+
+_NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．](?!\d))")
 
 
 def extract_requests(rows: list[Row]) -> TableResult:
-    """Table 3: row key -> 7 raw cells in APPLICANTS order."""
+    """Table 3: row key -> 7 raw cells in APPLICANTS order.
+
+    A label wrapped over several lines (pdftotext, narrow columns) reaches us
+    as label-only rows around the row holding the figures.  Label-only rows
+    that start a label (numbered, or recognised) open a pending label; those
+    that do not continue it.  A row of figures takes, in order: its own
+    label, the pending label text joined to its own, the pending key."""
     result = TableResult()
     width = len(APPLICANTS)
-    pending = None
+    pending_key, pending_text = None, ""
     for row in rows:
         labels, values = split_row(row.cells)
-        if any(_REQUEST_HEADER_RE.search(label_key(c)) for c in labels):
+        header = any(_REQUEST_HEADER_RE.search(label_key(c)) for c in labels)
+        if header:
             result.span(row)        # header rows belong to the table, not the prose
-        key = _match(labels, REQUEST_ROWS)
-        if key is not None and not has_values(values):
-            # A label with no figures is a header cell (「总计」) or a label
-            # whose figures were wrapped onto the next line.
-            pending = key
+        if not has_values(values):
+            if header or not labels:
+                pending_key, pending_text = None, ""
+            elif _NUMBERED_RE.match(labels[0]) or _match(labels) is not None:
+                pending_key, pending_text = _match(labels), "".join(labels)
+            elif pending_text:
+                pending_text += "".join(labels)
+                pending_key = pending_key or match_text(pending_text)
             continue
-        if key is None and pending is not None and has_values(values) and not labels:
-            key = pending
-        pending = None
+        key = _match(labels) if labels else None
+        if key is None and pending_text:
+            key = match_text(pending_text + "".join(labels))
         if key is None:
-            if has_values(values) and result.found:
+            key = pending_key
+        pending_key, pending_text = None, ""
+        if key is None:
+            if result.found:
                 result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.cells)[:80]}")
             continue
         result.found = True

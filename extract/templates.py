@@ -28,41 +28,44 @@ class RowSpec:
     key: str
     pattern: re.Pattern
     templates: tuple[str, ...] = TEMPLATES
+    # The label as the national template prints it (normalised): a fragment
+    # of a wrapped label is recognised when it starts exactly one of these.
+    canonical: str = ""
 
 
-def _row(key: str, pattern: str, templates: tuple[str, ...] = TEMPLATES) -> RowSpec:
-    return RowSpec(key, re.compile(pattern), templates)
+def _row(key: str, pattern: str, canonical: str, templates: tuple[str, ...] = TEMPLATES) -> RowSpec:
+    return RowSpec(key, re.compile(pattern), templates, canonical)
 
 
-# Table 3 rows, in printed order.  Order matters: a label is matched against
-# the patterns top to bottom and the first hit wins.
+# Table 3 rows, in printed order.  A label is matched against the patterns
+# top to bottom and the first hit wins.
 REQUEST_ROWS: tuple[RowSpec, ...] = (
-    _row("new_received", r"本年(度)?新收"),
-    _row("carried_over", r"上年(度)?结转"),
-    _row("granted", r"予以公开"),
-    _row("partially_granted", r"部分公开"),
-    _row("denied_state_secret", r"国家秘密"),
-    _row("denied_prohibited_by_law", r"法律行政法规禁止|禁止公开"),
-    _row("denied_three_securities", r"三安全一稳定|危及"),
-    _row("denied_third_party_rights", r"第三方"),
-    _row("denied_internal_affairs", r"内部事务"),
-    _row("denied_process_information", r"过程性"),
-    _row("denied_enforcement_files", r"执法案卷"),
-    _row("denied_administrative_query", r"行政查询"),
-    _row("unable_not_held", r"不掌握"),
-    _row("unable_needs_creation", r"另行制作|没有现成"),
-    _row("unable_unclear", r"不明确"),
-    _row("not_processed_petition", r"信访|举报投诉"),
-    _row("not_processed_repeated", r"重复申请"),
-    _row("not_processed_publication", r"出版物"),
-    _row("not_processed_excessive", r"大量反复|无正当理由大量"),
-    _row("not_processed_confirmation", r"确认或重新出具|重新出具"),
-    _row("other_handling", r"^其他处理$", ("2019",)),
-    _row("other_no_correction", r"不补正", ("2021",)),
-    _row("other_unpaid_fee", r"缴纳费用|收费通知", ("2021",)),
-    _row("other_misc", r"^其他(情形)?$", ("2021",)),
-    _row("total_processed", r"^总计$|^合计$"),
-    _row("carried_forward", r"结转下年"),
+    _row("new_received", r"本年(度)?新收|新收到", "本年新收政府信息公开申请数量"),
+    _row("carried_over", r"上一?年(度)?结转", "上年结转政府信息公开申请数量"),
+    _row("granted", r"予以公开", "予以公开"),
+    _row("partially_granted", r"部分公开", "部分公开(区分处理的只计这一情形不计其他情形)"),
+    _row("denied_state_secret", r"国家秘密", "属于国家秘密"),
+    _row("denied_prohibited_by_law", r"法律行政法规禁止|禁止公开", "其他法律行政法规禁止公开"),
+    _row("denied_three_securities", r"三安全一稳定|危及", "危及三安全一稳定"),
+    _row("denied_third_party_rights", r"第三方", "保护第三方合法权益"),
+    _row("denied_internal_affairs", r"内部事务", "属于三类内部事务信息"),
+    _row("denied_process_information", r"过程性", "属于四类过程性信息"),
+    _row("denied_enforcement_files", r"执法案卷", "属于行政执法案卷"),
+    _row("denied_administrative_query", r"行政查询", "属于行政查询事项"),
+    _row("unable_not_held", r"不掌握", "本机关不掌握相关政府信息"),
+    _row("unable_needs_creation", r"另行制作|没有现成", "没有现成信息需要另行制作"),
+    _row("unable_unclear", r"不明确", "补正后申请内容仍不明确"),
+    _row("not_processed_petition", r"信访|举报投诉", "信访举报投诉类申请"),
+    _row("not_processed_repeated", r"重复申请", "重复申请"),
+    _row("not_processed_publication", r"出版物", "要求提供公开出版物"),
+    _row("not_processed_excessive", r"大量反复|无正当理由大量", "无正当理由大量反复申请"),
+    _row("not_processed_confirmation", r"确认或重新出具|重新出具|已获取信息", "要求行政机关确认或重新出具已获取信息"),
+    _row("other_handling", r"^其他处理$", "其他处理", ("2019",)),
+    _row("other_no_correction", r"不补正", "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请", ("2021",)),
+    _row("other_unpaid_fee", r"缴纳费用|收费通知", "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请", ("2021",)),
+    _row("other_misc", r"^其他(情形)?$", "其他", ("2021",)),
+    _row("total_processed", r"^总计$|^合计$", "总计"),
+    _row("carried_forward", r"结转(至)?下一?年", "结转下年度继续办理"),
 )
 
 REQUEST_ROW_KEYS = {t: tuple(r.key for r in REQUEST_ROWS if t in r.templates) for t in TEMPLATES}
@@ -126,12 +129,16 @@ ACTIVE_METRIC_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
 MONEY_METRICS = frozenset({"procurement_amount", "fee_amount"})
 SIGNED_METRICS = frozenset({"change"})
 
-# Labels only one template prints: how a report tells which template it follows.
+# Table-2 labels only one template prints.  With the table-3 rows only one
+# template has (other_handling vs the three （六） sub-rows) they tell which
+# template a report follows.
 TEMPLATE_MARKERS = {
-    "2019": re.compile(r"新制作|上一?年(度)?项目|采购项目|采购总?金额|^其他处理$"),
-    "2021": re.compile(r"制发件数|废止件数|现行有效|收费金额|不补正|缴纳费用|收费通知"),
+    "2019": re.compile(r"新制作|上一?年(度)?项目|采购项目|采购总?金额"),
+    "2021": re.compile(r"制发件数|废止件数|现行有效|收费金额"),
 }
 
 
 def active_items(template: str) -> list[tuple[str, str]]:
     return [(a, i) for a, i, _, ts in ACTIVE_ITEMS if template in ts]
+
+TEMPLATE_ROWS = {"2019": ("other_handling",), "2021": ("other_no_correction", "other_unpaid_fee", "other_misc")}

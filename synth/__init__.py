@@ -1,0 +1,2 @@
+"""`xxgk synth`: realistic report files with their truth, for tests,
+the bundled samples and the benchmark."""

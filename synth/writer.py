@@ -1,0 +1,97 @@
+"""Write a corpus: N files across templates, layouts, noise and encodings,
+plus non-reports, and truth.json with every expected value and status."""
+from __future__ import annotations
+
+import json
+import random
+import zlib
+from pathlib import Path
+
+from .model import Truth, make_truth
+from .render import LAYOUTS, render_report
+
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16-le-bom", "utf-16-be-bom")
+REPORTED = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "gb18030": "gb18030", "gbk": "gb18030",
+            "utf-16-le-bom": "utf-16", "utf-16-be-bom": "utf-16"}
+NON_REPORTS = ("empty", "binary_png", "binary_zip", "prose", "truncated_before_tables")
+
+
+def encode(text: str, encoding: str) -> bytes:
+    if encoding == "utf-8-sig":
+        return "\ufeff".encode("utf-8") + text.encode("utf-8")
+    if encoding == "utf-16-le-bom":
+        return b"\xff\xfe" + text.encode("utf-16-le")
+    if encoding == "utf-16-be-bom":
+        return b"\xfe\xff" + text.encode("utf-16-be")
+    if encoding == "gbk":
+        # GBK has no NBSP; CMSs exporting GBK print an ideographic space.
+        return text.replace("\u00a0", "\u3000").encode("gbk", errors="strict")
+    return text.encode(encoding)
+
+
+def line_endings(text: str, style: str) -> str:
+    return {"lf": text, "crlf": text.replace("\n", "\r\n"), "cr": text.replace("\n", "\r")}[style]
+
+
+def truth_record(t: Truth) -> dict:
+    return {
+        "kind": "report", "status": t.status, "template": t.template, "year": t.year, "agency": t.agency,
+        "error_kind": t.error, "expected_failures": sorted(t.expected_failures),
+        "requests": t.requests, "review_litigation": t.review,
+        "active_disclosure": {f"{a}|{i}": v for (a, i), v in t.active.items()},
+    }
+
+
+def _non_report(kind: str, rng: random.Random) -> tuple[bytes, dict]:
+    if kind == "empty":
+        return b"", {"kind": kind, "status": "rejected", "error_contains": "empty"}
+    if kind == "binary_png":
+        data = b"\x89PNG\r\n\x1a\n" + bytes(rng.getrandbits(8) for _ in range(2048))
+        return data, {"kind": kind, "status": "rejected", "error_contains": "binary"}
+    if kind == "binary_zip":
+        data = b"PK\x03\x04" + zlib.compress(bytes(rng.getrandbits(8) for _ in range(2048)))
+        return data, {"kind": kind, "status": "rejected", "error_contains": "binary"}
+    if kind == "prose":
+        text = "关于开展春季植树活动的通知\n\n各单位：\n为改善生态环境，定于3月12日组织义务植树活动，请各单位按时参加。\n"
+        return text.encode("utf-8"), {"kind": kind, "status": "rejected", "error_contains": "not a government"}
+    t = make_truth(rng, error_rate=0)
+    text = render_report(t, rng.choice(["pipe", "tabcell", "tabrow"]), rng, truncate="before_tables")
+    return text.encode("utf-8"), {"kind": kind, "status": "rejected", "error_contains": "no disclosure tables"}
+
+
+def write_corpus(out: str | Path, n: int, seed: int = 0, error_rate: float = 0.1,
+                 non_report_rate: float = 0.03, layouts=LAYOUTS, encodings=ENCODINGS) -> dict:
+    """Write n files under out/ (in sub-directories, as a crawl leaves them)
+    and out/truth.json; return the truth."""
+    rng = random.Random(seed)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for i in range(n):
+        sub = f"{rng.choice(['jiangsu', 'zhejiang', 'shanxi', 'heilongjiang', 'hunan'])}/{rng.randint(2019, 2024)}"
+        if rng.random() < non_report_rate:
+            kind = rng.choice(NON_REPORTS)
+            data, record = _non_report(kind, rng)
+            rel = f"{sub}/other_{i:06d}.{'png' if kind == 'binary_png' else 'zip' if kind == 'binary_zip' else 'txt'}"
+            record.update(layout=None, encoding=None)
+        else:
+            t = make_truth(rng, error_rate=error_rate)
+            layout = rng.choice(layouts)
+            text = render_report(t, layout, rng)
+            ending = rng.choice(["lf", "lf", "crlf", "cr"]) if layout != "html" else "lf"
+            if layout == "wordtext":
+                ending = "crlf"
+            encoding = rng.choice(encodings)
+            if layout == "html" and encoding.startswith("gb"):
+                text = text.replace('charset="utf-8"', 'charset="gbk"')
+            data = encode(line_endings(text, ending), encoding)
+            record = truth_record(t)
+            record.update(layout=layout, encoding=REPORTED[encoding], line_endings=ending)
+            rel = f"{sub}/report_{i:06d}.{'html' if layout == 'html' else 'txt'}"
+        path = out / "reports" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        files[rel] = record
+    truth = {"seed": seed, "n": n, "files": files}
+    (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return truth
