@@ -47,8 +47,8 @@ def detect_layout(lines: list[str]) -> str:
     tab_led = sum(1 for ln in content if ln.startswith("\t"))
     if tab_led >= max(3, n * 0.4):
         return "tabcell"
-    spaced = sum(1 for ln in content if len(_PDF_GAP_RE.split(strip_cell(ln))) >= 3)
-    if spaced >= max(3, n * 0.3):
+    spaced = sum(1 for ln in content if len(_PDF_GAP_RE.split(strip_cell(ln))) >= 2)
+    if spaced >= max(2, n * 0.3):
         return "spaced"
     return "paragraph"
 

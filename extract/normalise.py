@@ -57,7 +57,8 @@ _NUMBER_RE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?:\.\d+)?)"
     r"(?P<unit>亿元|万元|万|元|件|条|项|个)?$"
 )
-_VALUE_LIKE_RE = re.compile(r"^[+\-]?[\d.,]+(?:亿元|万元|万|元|件|条|项|个)?$")
+# A figure ends in a digit (or its unit): 「5.」 and 「1、」 are numbering.
+_VALUE_LIKE_RE = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?(?:亿元|万元|万|元|件|条|项|个)?$")
 
 
 def number_text(raw: str) -> str:
@@ -75,6 +76,12 @@ def number_text(raw: str) -> str:
 
 def is_blank(raw: str) -> bool:
     return number_text(raw) in BLANK_MARKERS
+
+
+def is_empty(raw: str) -> bool:
+    """Nothing printed at all (whitespace of any width): a merged-cell
+    artefact, unlike a printed 「/」 or 「无」, which is a real cell."""
+    return not strip_cell(raw)
 
 
 def is_value_like(raw: str) -> bool:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .layout import Row
-from .normalise import is_blank, is_value_like, label_key
+from .normalise import is_blank, is_empty, is_value_like, label_key
 from .templates import (
     ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, OUTCOMES,
     PROCEEDINGS, REQUEST_ROWS,
@@ -54,8 +54,8 @@ def has_values(values: list[str]) -> bool:
 def place(values: list[str], expected: int) -> tuple[list[str] | None, str | None]:
     """Put a row's value cells into `expected` columns, or say why not.
 
-    Surplus cells may only be blank cells at the ends (a trailing `|`, a
-    merged-cell tab).  If the surplus can be dropped in more than one way
+    Surplus cells may only be empty cells at the ends (a trailing `|`, a
+    merged-cell tab); a printed 「/」 or 「无」 is a cell, never surplus.  If the surplus can be dropped in more than one way
     with different results, the placement is ambiguous and nothing is placed.
     """
     n = len(values)
@@ -68,7 +68,7 @@ def place(values: list[str], expected: int) -> tuple[list[str] | None, str | Non
     for lead in range(surplus + 1):
         trail = surplus - lead
         dropped = values[:lead] + (values[n - trail:] if trail else [])
-        if all(is_blank(c) for c in dropped):
+        if all(is_empty(c) for c in dropped):
             outcomes.add(tuple(values[lead: n - trail]))
     if len(outcomes) == 1:
         return list(outcomes.pop()), None
@@ -270,6 +270,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     result = TableResult()
     result.extra["money_units"] = {}
     header: list[str] = []
+    pending = None        # an item label whose figures are on the next line
     for row in rows:
         labels, values = split_row(row.cells)
         keys = [label_key(c) for c in labels]
@@ -277,15 +278,19 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             header = []
             result.span(row)
         metrics = _metrics_of(labels)
-        if metrics and not has_values(values):
-            header = metrics
-            for label in labels:
-                if _YUAN_RE.search(label):
-                    for m in _metrics_of([label]):
-                        result.extra["money_units"][m] = "元"
-            result.span(row)
+        item = next(((a, i) for k in reversed(keys) for a, i, pat, _ in ACTIVE_ITEMS if pat.search(k)), None)
+        if not has_values(values):
+            if metrics:
+                header = metrics
+                for label in labels:
+                    if _YUAN_RE.search(label):
+                        for m in _metrics_of([label]):
+                            result.extra["money_units"][m] = "元"
+                result.span(row)
+            pending = item
             continue
-        item = next(((a, i) for a, i, pat, _ in ACTIVE_ITEMS for k in reversed(keys) if pat.search(k)), None)
+        item = item or pending
+        pending = None
         if item is None:
             continue
         article = item[0]
