@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INPUT = PROJECT_ROOT / "data" / "samples"
+DEFAULT_INPUT = PROJECT_ROOT / "data" / "samples" / "reports"
 DEFAULT_OUTPUT = Path("data") / "warehouse"
 
 DESCRIPTION = """\
@@ -64,6 +64,25 @@ def build_parser() -> argparse.ArgumentParser:
                      help="if another run holds the warehouse, wait for it instead of stopping")
     run.add_argument("--batch-size", type=int, default=None, help="files per parsing task (default 500)")
     run.add_argument("--no-docs", action="store_true", help="skip building GX Data Docs")
+
+    synth = sub.add_parser(
+        "synth", help="write a corpus of realistic synthetic reports with their truth",
+        description="Write N report files under OUT/reports across both templates, eight layouts "
+                    "(tab-indented cells, blank-separated cells, pipe rows, Markdown, tab rows, HTML, "
+                    "pdftotext -layout, Word text), wording and number noise and six encodings, a "
+                    "fraction with deliberate accounting errors and a few non-reports; and "
+                    "OUT/truth.json with every expected value and status.")
+    synth.add_argument("--out", "-o", required=True, help="directory to write (OUT/reports, OUT/truth.json)")
+    synth.add_argument("--n", type=int, default=200, help="number of files (default 200)")
+    synth.add_argument("--seed", type=int, default=0, help="random seed: the same seed writes the same corpus")
+    synth.add_argument("--error-rate", type=float, default=0.1,
+                       help="fraction of reports given a deliberate error (default 0.1)")
+
+    evaluate = sub.add_parser("evaluate", help="compare a warehouse with a synth corpus's truth",
+                              description="Cell, status and metadata accuracy per layout, encoding and "
+                                          "template, and the count of silent errors (ok with a wrong cell).")
+    evaluate.add_argument("truth", help="truth.json written by xxgk synth")
+    evaluate.add_argument("--warehouse", "-w", default=str(DEFAULT_OUTPUT), help="warehouse directory")
     return parser
 
 
@@ -75,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "run":
         return cmd_run(args)
+    if args.command == "synth":
+        return cmd_synth(args)
+    if args.command == "evaluate":
+        return cmd_evaluate(args)
     parser.error(f"unknown command {args.command}")
     return 2
 
@@ -107,6 +130,34 @@ def cmd_run(args) -> int:
     except WarehouseBusy as exc:
         return _fail(str(exc))
     print_summary(summary)
+    return 0
+
+
+def cmd_synth(args) -> int:
+    from synth.writer import write_corpus
+
+    truth = write_corpus(args.out, args.n, seed=args.seed, error_rate=args.error_rate)
+    statuses = {}
+    for rec in truth["files"].values():
+        statuses[rec["status"]] = statuses.get(rec["status"], 0) + 1
+    print(f"xxgk: wrote {args.n} files to {Path(args.out) / 'reports'} and their truth to "
+          f"{Path(args.out) / 'truth.json'} (expected: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + ")")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    import json
+
+    from synth.evaluate import evaluate, format_table
+    from transform.warehouse import DATASETS, Warehouse
+
+    wh = Warehouse(args.warehouse)
+    if wh.current_version() is None:
+        return _fail(f"no warehouse at {args.warehouse}")
+    frames = {d: wh.read(d) for d in DATASETS}
+    truth = json.loads(Path(args.truth).read_text(encoding="utf-8"))
+    result = evaluate(frames, truth)
+    print(format_table(result))
     return 0
 
 

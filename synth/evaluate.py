@@ -85,6 +85,7 @@ def evaluate(frames: dict[str, pd.DataFrame], truth: dict) -> dict:
             g["cells"] += len(want)
             g["cells_ok"] += len(want) - len(bad)
             g["meta_ok"] += meta_ok
+            g["meta_reports"] += 1
         if bad:
             wrong_cells.append((rel, bad[:5], len(bad)))
             if status == "ok":
@@ -95,7 +96,7 @@ def evaluate(frames: dict[str, pd.DataFrame], truth: dict) -> dict:
             "by": dim, "value": name, "reports": g["reports"],
             "cell_accuracy": round(g["cells_ok"] / g["cells"], 5) if g["cells"] else None,
             "status_accuracy": round(g["status_ok"] / g["reports"], 4),
-            "metadata_accuracy": round(g["meta_ok"] / max(1, g["reports"]), 4),
+            "metadata_accuracy": round(g["meta_ok"] / g["meta_reports"], 4) if g["meta_reports"] else None,
         })
     return {"table": table, "silent_errors": silent, "wrong_status": wrong_status, "wrong_cells": wrong_cells}
 
@@ -104,6 +105,7 @@ def format_table(result: dict) -> str:
     lines = [f"{'by':9} {'value':12} {'reports':>7} {'cells':>8} {'status':>7} {'meta':>6}"]
     for r in result["table"]:
         cell = f"{r['cell_accuracy']:.4%}" if r["cell_accuracy"] is not None else "-"
-        lines.append(f"{r['by']:9} {r['value']:12} {r['reports']:>7} {cell:>8} {r['status_accuracy']:>7.2%} {r['metadata_accuracy']:>6.1%}")
+        meta = f"{r['metadata_accuracy']:.1%}" if r["metadata_accuracy"] is not None else "-"
+        lines.append(f"{r['by']:9} {r['value']:12} {r['reports']:>7} {cell:>8} {r['status_accuracy']:>7.2%} {meta:>6}")
     lines.append(f"silent errors (ok with a wrong cell): {len(result['silent_errors'])}")
     return "\n".join(lines)

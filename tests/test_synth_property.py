@@ -1,0 +1,81 @@
+"""Generate -> extract -> compare with truth.  The bar: no report is `ok`
+with a wrong cell, whatever the layout, noise or encoding."""
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from expectations.validate import Validator, statuses
+from extract.decode import decode_report
+from extract.files import ParsedReport, discover, parse_files
+from extract.report import extract_report
+from synth.evaluate import evaluate
+from synth.model import make_truth
+from synth.render import LAYOUTS, render_report
+from synth.writer import ENCODINGS, REPORTED, encode, line_endings, write_corpus
+from transform.frames import build_frames
+
+
+@pytest.fixture(scope="module")
+def validator():
+    return Validator()
+
+
+@pytest.fixture(scope="module")
+def corpus_result(tmp_path_factory, validator):
+    out = tmp_path_factory.mktemp("synth")
+    truth = write_corpus(out, 240, seed=11)
+    frames = build_frames(parse_files(discover(str(out / "reports"))))
+    validations = validator.validate(frames)
+    frames["reports"]["status"] = statuses(frames["reports"], validations)
+    return evaluate(frames, truth), truth
+
+
+def test_corpus_accuracy(corpus_result):
+    result, truth = corpus_result
+    overall = next(r for r in result["table"] if r["by"] == "all")
+    assert result["silent_errors"] == []
+    assert overall["cell_accuracy"] >= 0.999
+    assert overall["status_accuracy"] >= 0.99
+    layouts = {r["value"] for r in result["table"] if r["by"] == "layout"}
+    assert set(LAYOUTS) <= layouts            # every layout was exercised
+    encodings = {r["value"] for r in result["table"] if r["by"] == "encoding"}
+    assert {"utf-8", "gb18030", "utf-16"} <= encodings
+
+
+def test_deliberate_errors_are_caught(corpus_result):
+    result, truth = corpus_result
+    wrong = {rel for rel, *_ in result["wrong_status"]}
+    errors = [rel for rel, rec in truth["files"].items() if rec.get("error_kind")]
+    assert len(errors) >= 15
+    assert not wrong & set(errors)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), layout=st.sampled_from(LAYOUTS), encoding=st.sampled_from(ENCODINGS),
+       ending=st.sampled_from(["lf", "crlf", "cr"]))
+def test_no_silent_errors(validator, seed, layout, encoding, ending):
+    rng = random.Random(seed)
+    truth = make_truth(rng, error_rate=0.3)
+    text = render_report(truth, layout, rng)
+    raw = encode(line_endings(text, ending if layout != "html" else "lf"), encoding)
+    decoded = decode_report(raw)
+    assert decoded.encoding == REPORTED[encoding]
+    parsed = ParsedReport("r", "x.txt", len(raw), 0, decoded.encoding, None, extract_report(decoded.text))
+    frames = build_frames([parsed])
+    validations = validator.validate(frames)
+    status = statuses(frames["reports"], validations).iloc[0]
+    e = parsed.extraction
+    assert (e.template, e.year, e.agency) == (truth.template, truth.year, truth.agency)
+    if status == "ok":
+        req = frames["requests"]
+        for row, values in truth.requests.items():
+            got = list(req[req["row"] == row].sort_values("applicant")["value"])
+            assert [None if v is None or v != v else int(v) for v in got] == values, (row, layout)
+        rev = frames["review_litigation"]
+        for p, values in truth.review.items():
+            got = list(rev[rev["proceeding"] == p].sort_values("outcome")["value"])
+            assert [int(v) for v in got] == values
+    if truth.expected_failures:
+        assert status == "invalid"
