@@ -5,6 +5,8 @@ applicant, one row per cell); every rule about the numbers is in suites/*.json.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -25,17 +27,29 @@ def report_view(reports: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+_CELL_KEYS = (("requests", ("row", "applicant")),
+              ("review_litigation", ("proceeding", "outcome")),
+              ("active_disclosure", ("article", "item", "metric")))
+_CELLS_COLUMNS = ("report_id", "dataset", "cell", "value", "raw", "cell_error", "required", "signed")
+
+
+def _cell_names(dataset: str, f: pd.DataFrame, keys) -> pd.Categorical:
+    """'requests.new_received.natural_person' per row, built from the key
+    columns' category codes (no per-row string work)."""
+    cats = [list(f[k].cat.categories) for k in keys]
+    codes = np.zeros(len(f), dtype=np.int64)
+    for k, c in zip(keys, cats):
+        codes = codes * len(c) + f[k].cat.codes.to_numpy()
+    names = [".".join((dataset,) + p) for p in itertools.product(*cats)]
+    return pd.Categorical.from_codes(codes, categories=names)
+
+
 def cells_view(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     parts = []
-    for dataset, keys in (("requests", ("row", "applicant")),
-                          ("review_litigation", ("proceeding", "outcome")),
-                          ("active_disclosure", ("article", "item", "metric"))):
+    for dataset, keys in _CELL_KEYS:
         f = frames[dataset]
         if f.empty:
             continue
-        cell = f[keys[0]].astype(str)
-        for k in keys[1:]:
-            cell = cell + "." + f[k].astype(str)
         if dataset == "active_disclosure":
             signed = f["metric"].isin(SIGNED_METRICS).to_numpy()
         else:
@@ -43,7 +57,7 @@ def cells_view(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         parts.append(pd.DataFrame({
             "report_id": f["report_id"],
             "dataset": dataset,
-            "cell": dataset + "." + cell,
+            "cell": _cell_names(dataset, f, keys),
             "value": f["value"].astype("float64"),
             "raw": f["raw"],
             "cell_error": f["cell_error"],
@@ -51,8 +65,13 @@ def cells_view(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "signed": signed,
         }))
     if not parts:
-        return pd.DataFrame({c: [] for c in ("report_id", "dataset", "cell", "value", "raw", "cell_error", "required", "signed")})
-    return pd.concat(parts, ignore_index=True)
+        return pd.DataFrame({c: [] for c in _CELLS_COLUMNS})
+    cells = pd.concat(parts, ignore_index=True)
+    # Categories, not strings: GX filters and takes rows of these frames many
+    # times per expectation, and a string column costs 10x an integer code.
+    for c in ("report_id", "dataset", "raw", "cell_error"):
+        cells[c] = cells[c].astype("category")
+    return cells
 
 
 def _wide(frame: pd.DataFrame, index: list[str], columns: str) -> pd.DataFrame:
@@ -94,6 +113,10 @@ def build_views(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "requests_columns": requests_columns_view(frames["requests"], frames["reports"]),
         "review_rows": review_rows_view(frames["review_litigation"]),
     }
+    for view in views.values():
+        for c in ("report_id", "template", "row", "applicant", "proceeding"):
+            if c in view.columns and not isinstance(view[c].dtype, pd.CategoricalDtype):
+                view[c] = view[c].astype("category")
     return {k: v.reset_index(drop=True) for k, v in views.items()}
 
 

@@ -8,6 +8,7 @@ decoded as GB18030, a strict superset, so rare characters survive.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 
@@ -45,8 +46,11 @@ _CHARDET_ALIASES = {
 # by the time we look for these).
 _BINARY_MAGIC = (
     b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"%PDF", b"\x1f\x8b",
-    b"Rar!", b"7z\xbc\xaf", b"BM", b"\xd0\xcf\x11\xe0", b"II*\x00", b"MM\x00*",
+    b"Rar!", b"7z\xbc\xaf", b"\xd0\xcf\x11\xe0", b"II*\x00", b"MM\x00*",
 )
+
+
+_REPORT_WORDS_RE = re.compile("政府信息公开|政务公开|信息公开工作|年度报告")
 
 
 def decode_report(raw: bytes) -> Decoded:
@@ -59,12 +63,22 @@ def decode_report(raw: bytes) -> Decoded:
                 return Decoded(raw.decode(codec), reported)
             except UnicodeDecodeError as exc:
                 raise NotText(f"undecodable bytes after {reported} BOM at offset {exc.start}") from None
-    if raw.startswith(_BINARY_MAGIC[1:]) or raw[:4] in _BINARY_MAGIC or b"\x00" in raw[:4096]:
+    if raw.startswith(_BINARY_MAGIC) or b"\x00" in raw[:4096]:
         raise NotText("binary file, not text")
     try:
         return Decoded(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    # Fast path for the one other encoding these reports come in: bytes that
+    # decode strictly as GB18030 *and* then read as a disclosure report are
+    # GBK/GB18030 (Big5 or Latin bytes decoded so give no such words).
+    # chardet (~7 ms a file) is kept for everything else.
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _REPORT_WORDS_RE.search(text[:20000]) and not _looks_binary(text):
+        return Decoded(text, "gb18030")
     return _decode_with_chardet(raw)
 
 
@@ -87,7 +101,9 @@ def _decode_with_chardet(raw: bytes) -> Decoded:
     return Decoded(text, codec)
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
-    return control > len(sample) * 0.01
+    return len(_CONTROL_RE.findall(sample)) > len(sample) * 0.01

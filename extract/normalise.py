@@ -3,6 +3,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+# Cells repeat endlessly across reports ("0", "1", "（一）予以公开"), so the
+# pure per-string functions below are memoised: profiling showed them at
+# 40 % of extraction time before.
+_CACHE = 1 << 16
 
 # Whitespace as it appears in exports: NBSP (Word/HTML), ideographic space,
 # zero-width characters left by CMS editors.
@@ -31,6 +37,7 @@ def squash(text: str) -> str:
     return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=_CACHE)
 def label_key(text: str) -> str:
     """The comparable form of a row/column label.
 
@@ -61,6 +68,7 @@ _NUMBER_RE = re.compile(
 _VALUE_LIKE_RE = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?(?:亿元|万元|万|元|件|条|项|个)?$")
 
 
+@lru_cache(maxsize=_CACHE)
 def number_text(raw: str) -> str:
     """NFKC, unified minus signs, and no whitespace other than a single space
     between digit groups (a thousands separator some converters print)."""
@@ -74,16 +82,19 @@ def number_text(raw: str) -> str:
     return s
 
 
+@lru_cache(maxsize=_CACHE)
 def is_blank(raw: str) -> bool:
     return number_text(raw) in BLANK_MARKERS
 
 
+@lru_cache(maxsize=_CACHE)
 def is_empty(raw: str) -> bool:
     """Nothing printed at all (whitespace of any width): a merged-cell
     artefact, unlike a printed 「/」 or 「无」, which is a real cell."""
     return not strip_cell(raw)
 
 
+@lru_cache(maxsize=_CACHE)
 def is_value_like(raw: str) -> bool:
     """A cell that belongs in the value part of a row: a number or a blank marker."""
     s = number_text(raw)
@@ -94,6 +105,7 @@ class CellError(ValueError):
     """A cell that is present but is not a number we can read."""
 
 
+@lru_cache(maxsize=_CACHE)
 def parse_number(raw: str) -> tuple[float, str | None] | None:
     """(magnitude, unit) of a numeric cell; None for a blank marker.
 
@@ -112,6 +124,7 @@ def parse_number(raw: str) -> tuple[float, str | None] | None:
     return num, m["unit"]
 
 
+@lru_cache(maxsize=_CACHE)
 def parse_count(raw: str) -> int | None:
     """A whole number (signed changes keep their sign); None for a blank marker."""
     parsed = parse_number(raw)
@@ -125,6 +138,7 @@ def parse_count(raw: str) -> int | None:
     return int(num)
 
 
+@lru_cache(maxsize=_CACHE)
 def parse_money_wan(raw: str, default_unit: str = "万元") -> float | None:
     """Money in 万元.  A bare number is taken in the column's printed unit."""
     parsed = parse_number(raw)

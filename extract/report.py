@@ -187,17 +187,14 @@ def extract_report(text: str) -> ReportExtraction:
             raise NotAReport("no disclosure tables found (truncated or tables missing)")
         raise NotAReport("not a government information disclosure annual report")
 
-    spans = [t for t in (active, requests, review) if t.found and t.first_line is not None]
+    table_lines = set()
+    for t in (active, requests, review):
+        if t.found and t.first_line is not None:
+            table_lines.update(range(t.first_line, t.last_line + 1))
     section_rows = []
     for s in sections:
-        body = []
-        for i in range(s.first_line + 1, s.end_line):
-            if any(t.first_line <= i <= t.last_line for t in spans):
-                continue
-            line = strip_cell(lines[i])
-            if line:
-                body.append(line)
-        section_rows.append((s.number, s.title, "\n".join(body)))
+        body = [strip_cell(lines[i]) for i in range(s.first_line + 1, s.end_line) if i not in table_lines]
+        section_rows.append((s.number, s.title, "\n".join(b for b in body if b)))
 
     return ReportExtraction(
         template=template,

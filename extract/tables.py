@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .layout import Row
 from .normalise import is_blank, is_empty, is_value_like, label_key
@@ -77,24 +78,25 @@ def place(values: list[str], expected: int) -> tuple[list[str] | None, str | Non
     return None, f"{n} cells for {expected} columns: blank cells at both ends, placement ambiguous"
 
 
-def match_text(text: str, specs=REQUEST_ROWS) -> str | None:
-    """The row a label (or a fragment of a wrapped one) names, if certain."""
+@lru_cache(maxsize=1 << 16)
+def match_text(text: str) -> str | None:
+    """The table-3 row a label (or a fragment of a wrapped one) names, if certain."""
     key = label_key(text)
     if not key:
         return None
-    for spec in specs:
+    for spec in REQUEST_ROWS:
         if spec.pattern.search(key):
             return spec.key
     if len(key) >= 3:
-        starts = {spec.key for spec in specs if spec.canonical.startswith(key)}
+        starts = {spec.key for spec in REQUEST_ROWS if spec.canonical.startswith(key)}
         if len(starts) == 1:
             return starts.pop()
     return None
 
 
-def _match(labels: list[str], specs=REQUEST_ROWS) -> str | None:
+def _match(labels: list[str]) -> str | None:
     for label in reversed(labels):
-        key = match_text(label, specs)
+        key = match_text(label)
         if key is not None:
             return key
     return None

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 from pathlib import Path
@@ -62,7 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--full", action="store_true", help="reparse every file, not only new and changed ones")
     run.add_argument("--wait", action="store_true",
                      help="if another run holds the warehouse, wait for it instead of stopping")
-    run.add_argument("--batch-size", type=int, default=None, help="files per parsing task (default 500)")
+    run.add_argument("--batch-size", type=int, default=None, help="files per batch task (default 1000)")
+    run.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                     help="parallel worker processes for parsing and validation (default: one per core)")
+    run.add_argument("--dask", metavar="ADDRESS", default=None,
+                     help="run the batch tasks on a Dask cluster through prefect-dask: a scheduler address "
+                          "(tcp://host:8786) or 'local' for a LocalCluster on this machine")
     run.add_argument("--no-docs", action="store_true", help="skip building GX Data Docs")
 
     synth = sub.add_parser(
@@ -124,13 +131,74 @@ def cmd_run(args) -> int:
     from flows.pipeline import DEFAULT_BATCH, xxgk_run
     from transform.warehouse import WarehouseBusy
 
+    batch_size = args.batch_size or DEFAULT_BATCH
     try:
-        summary = xxgk_run(str(input_dir.resolve()), str(out_dir.resolve()), full=args.full, wait=args.wait,
-                           batch_size=args.batch_size or DEFAULT_BATCH, build_docs=not args.no_docs)
-    except WarehouseBusy as exc:
-        return _fail(str(exc))
+        runner = task_runner(args, input_dir, batch_size)
+    except ImportError as exc:
+        return _fail(f"--dask needs prefect-dask: pip install -e '.[dask]' ({exc})")
+    with prefect_server():
+        try:
+            summary = xxgk_run.with_options(task_runner=runner)(
+                str(input_dir.resolve()), str(out_dir.resolve()), full=args.full, wait=args.wait,
+                batch_size=batch_size, build_docs=not args.no_docs)
+        except WarehouseBusy as exc:
+            return _fail(str(exc))
     print_summary(summary)
     return 0
+
+
+def task_runner(args, input_dir: Path, batch_size: int):
+    """Processes for parsing (the GIL makes threads useless for it), Dask
+    when asked, and no worker process at all for a run of one batch, where
+    starting one would cost more than it saves."""
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+
+    if args.dask:
+        from prefect_dask import DaskTaskRunner
+
+        if args.dask == "local":
+            return DaskTaskRunner(cluster_kwargs={"n_workers": max(1, args.workers), "threads_per_worker": 1,
+                                                  "processes": True, "dashboard_address": None})
+        return DaskTaskRunner(address=args.dask)
+    files = sum(len(names) for _, _, names in os.walk(input_dir))
+    if args.workers <= 1 or files <= batch_size:
+        return ThreadPoolTaskRunner(max_workers=1)
+    return ProcessPoolTaskRunner(max_workers=args.workers)
+
+
+@contextlib.contextmanager
+def prefect_server():
+    """The Prefect API for this run.  With no PREFECT_API_URL configured,
+    start one local server and point every process at it: worker processes
+    would otherwise each start a temporary server of their own."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    import logging
+
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        yield
+    finally:
+        # Ship queued logs and events while the server is up (as Prefect's
+        # own test harness does); otherwise the log worker retries against a
+        # stopped server for a minute at exit.
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        for worker in (APILogWorker, EventsWorker):
+            with contextlib.suppress(Exception):
+                worker.drain_all(timeout=10)
+        # The server's own shutdown logs CancelledError tracebacks that say
+        # nothing to a user.
+        logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
+        with contextlib.redirect_stderr(io.StringIO()):
+            server.stop()
+        del os.environ["PREFECT_API_URL"]
 
 
 def cmd_synth(args) -> int:
@@ -176,7 +244,8 @@ def print_summary(s: dict) -> None:
         for reason, n in s["rejected_reasons"]:
             print(f"    {reason}: {n}")
     print(f"  warehouse: {s['output']} (version {s['version']}), Data Docs: {s['output']}/docs/index.html")
-    print(f"  {s['seconds']:.1f} s")
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in s["stage_seconds"].items() if v)
+    print(f"  {s['seconds']:.1f} s in the flow ({stages}; parse stages summed over workers)")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
 """The xxgk Prefect flow: crawl -> decode -> extract -> transform -> validate -> Parquet.
 
-Orchestration only.  Parsing happens in ``extract``/``transform`` functions
-called from batch tasks; validation rules live in ``expectations/suites``;
-storage rules in ``transform.warehouse``.
+Orchestration only.  Parsing happens in ``extract``/``transform`` functions,
+validation rules live in ``expectations/suites``, storage rules in
+``transform.warehouse``.  Files go to tasks in batches; each batch task
+parses, builds the batch's frames and validates them with one GX run per
+view, so all of that runs in parallel on the task runner's workers (processes
+locally, a Dask cluster with --dask).  The flow itself is the single writer:
+it drops duplicate content, writes each batch's part files into the staging
+version and commits once.
 """
 from __future__ import annotations
 
@@ -19,7 +24,8 @@ from transform.frames import PARSER_VERSION, build_frames, drop_seen_duplicates,
 from transform.incremental import plan_run
 from transform.warehouse import DATASETS, Warehouse
 
-DEFAULT_BATCH = 500
+DEFAULT_BATCH = 1000
+STAGES = ("discover", "read+extract", "transform", "validate", "write", "docs")
 
 
 @dataclass
@@ -42,20 +48,46 @@ class RunSummary:
     seconds: float = 0.0
 
 
+_VALIDATORS: dict = {}
+
+
+def _validator(docs_dir: str | None):
+    """One GX context per worker process (and per docs site), built on first use."""
+    from expectations.validate import Validator
+
+    if docs_dir not in _VALIDATORS:
+        _VALIDATORS[docs_dir] = Validator(docs_dir=docs_dir)
+    return _VALIDATORS[docs_dir]
+
+
 @task(name="discover", retries=2, retry_delay_seconds=1)
 def discover_files(input_dir: str) -> list[FileEntry]:
     return discover(input_dir)
 
 
-@task(name="parse-batch", retries=1, retry_delay_seconds=1)
-def parse_batch(entries: list[FileEntry]) -> dict:
-    """Read, decode, extract and build the canonical frames of one batch."""
+@task(name="process-batch", retries=1, retry_delay_seconds=1)
+def process_batch(entries: list[FileEntry], docs_dir: str | None = None) -> dict:
+    """Read, decode, extract, build and validate one batch of files.
+
+    With docs_dir, the batch's validation results also go to GX Data Docs
+    (the flow asks this of its first batch only: Data Docs are built once)."""
+    from expectations.validate import statuses
+
+    seconds = {}
     t0 = time.perf_counter()
     parsed = parse_files(entries)
     t1 = time.perf_counter()
     frames = build_frames(parsed)
     t2 = time.perf_counter()
-    return {"frames": frames, "seconds": {"read+extract": t1 - t0, "transform": t2 - t1}}
+    validator = _validator(docs_dir)
+    validations = validator.validate(frames)
+    frames["reports"]["status"] = statuses(frames["reports"], validations)
+    frames["validations"] = validations
+    if docs_dir:
+        validator.build_docs()
+    t3 = time.perf_counter()
+    seconds.update({"read+extract": t1 - t0, "transform": t2 - t1, "validate": t3 - t2})
+    return {"frames": frames, "seconds": seconds}
 
 
 def chunks(items: list, size: int) -> list[list]:
@@ -65,12 +97,12 @@ def chunks(items: list, size: int) -> list[list]:
 @flow(name="xxgk-run", log_prints=False, validate_parameters=False)
 def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = False,
              batch_size: int = DEFAULT_BATCH, build_docs: bool = True) -> dict:
-    from expectations.validate import Validator, empty_validations, statuses
+    from expectations.validate import empty_validations
 
     log = get_run_logger()
     started = time.perf_counter()
     summary = RunSummary(input=str(input_dir), output=str(out_dir))
-    stage = Counter()
+    stage = Counter({s: 0.0 for s in STAGES})
     warehouse = Warehouse(out_dir)
     with warehouse.lock(wait=wait):
         t = time.perf_counter()
@@ -85,9 +117,6 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
                  len(entries), input_dir, plan.new, plan.changed, plan.unchanged_count, plan.removed,
                  f"; reparsing all: {plan.reparse_reason}" if plan.reparse_reason else "")
 
-        t = time.perf_counter()
-        validator = Validator(docs_dir=Path(out_dir) / "docs" if build_docs else None)
-        stage["validate"] += time.perf_counter() - t
         staging = warehouse.begin()
         try:
             seen: dict[str, str] = {}
@@ -105,27 +134,22 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
                 log.info("carried over %d unchanged reports", carried)
 
             batches = chunks(plan.to_parse, batch_size)
-            futures = parse_batch.map(batches) if batches else []
+            docs_dir = str(Path(out_dir) / "docs") if build_docs else None
+            futures = [process_batch.submit(b, docs_dir if i == 0 else None) for i, b in enumerate(batches)]
             done_files = 0
-            failures = Counter()
             for i, future in enumerate(futures, 1):
-                result = future.result()
+                result = future.result()   # in submission order: duplicates resolve the same way every run
                 for k, v in result["seconds"].items():
                     stage[k] += v
                 frames = drop_seen_duplicates(result["frames"], seen)
                 t = time.perf_counter()
-                validations = validator.validate(frames)
-                frames["reports"]["status"] = statuses(frames["reports"], validations)
-                frames["validations"] = validations
-                stage["validate"] += time.perf_counter() - t
-                t = time.perf_counter()
                 for dataset in DATASETS:
                     staging.write(dataset, frames[dataset])
                 stage["write"] += time.perf_counter() - t
-                failures.update(validations.loc[~validations["success"].astype(bool), "expectation"].astype(str))
                 done_files += len(batches[i - 1])
-                log.info("batch %d/%d: %d/%d files parsed (%.0f files/s)", i, len(batches), done_files,
-                         len(plan.to_parse), done_files / max(time.perf_counter() - started, 1e-9))
+                elapsed = time.perf_counter() - started
+                log.info("batch %d/%d: %d/%d files (%.0f files/s)", i, len(batches), done_files,
+                         len(plan.to_parse), done_files / max(elapsed, 1e-9))
             t = time.perf_counter()
             empty = empty_frames()
             empty["validations"] = empty_validations()
@@ -134,10 +158,6 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
         except BaseException:
             staging.abort()
             raise
-        if build_docs:
-            t = time.perf_counter()
-            validator.build_docs()
-            stage["docs"] += time.perf_counter() - t
 
     # Totals come from the committed warehouse (carried + new rows): the truth.
     reports = warehouse.read("reports", columns=["status", "error"])
