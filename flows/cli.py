@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--full", action="store_true", help="reparse every file, not only new and changed ones")
     run.add_argument("--wait", action="store_true",
                      help="if another run holds the warehouse, wait for it instead of stopping")
-    run.add_argument("--batch-size", type=int, default=None, help="files per batch task (default 1000)")
+    run.add_argument("--batch-size", type=int, default=None, help="files per batch task (default 2500): bigger batches amortise each GX run")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                      help="parallel worker processes for parsing and validation (default: one per core)")
     run.add_argument("--dask", metavar="ADDRESS", default=None,
@@ -140,7 +140,7 @@ def cmd_run(args) -> int:
         try:
             summary = xxgk_run.with_options(task_runner=runner)(
                 str(input_dir.resolve()), str(out_dir.resolve()), full=args.full, wait=args.wait,
-                batch_size=batch_size, build_docs=not args.no_docs)
+                batch_size=batch_size, build_docs=not args.no_docs, window=2 * max(1, args.workers))
         except WarehouseBusy as exc:
             return _fail(str(exc))
     print_summary(summary)

@@ -12,7 +12,7 @@ version and commits once.
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -22,9 +22,9 @@ from prefect.artifacts import create_table_artifact
 from extract.files import FileEntry, discover, parse_files
 from transform.frames import PARSER_VERSION, build_frames, drop_seen_duplicates, empty_frames
 from transform.incremental import plan_run
-from transform.warehouse import DATASETS, Warehouse
+from transform.warehouse import DATASETS, Warehouse, drop_report_rows, write_part
 
-DEFAULT_BATCH = 1000
+DEFAULT_BATCH = 2500
 STAGES = ("discover", "read+extract", "transform", "validate", "write", "docs")
 
 
@@ -48,16 +48,18 @@ class RunSummary:
     seconds: float = 0.0
 
 
-_VALIDATORS: dict = {}
+_VALIDATOR: dict = {}
 
 
 def _validator(docs_dir: str | None):
-    """One GX context per worker process (and per docs site), built on first use."""
+    """One GX context per worker process, built on first use; it gains the
+    run's Data Docs site when the batch that builds the docs asks for it."""
     from expectations.validate import Validator
 
-    if docs_dir not in _VALIDATORS:
-        _VALIDATORS[docs_dir] = Validator(docs_dir=docs_dir)
-    return _VALIDATORS[docs_dir]
+    current = _VALIDATOR.get("v")
+    if current is None or (docs_dir and current.docs_dir is None):
+        _VALIDATOR["v"] = current = Validator(docs_dir=docs_dir)
+    return current
 
 
 @task(name="discover", retries=2, retry_delay_seconds=1)
@@ -66,37 +68,72 @@ def discover_files(input_dir: str) -> list[FileEntry]:
 
 
 @task(name="process-batch", retries=1, retry_delay_seconds=1)
-def process_batch(entries: list[FileEntry], docs_dir: str | None = None) -> dict:
-    """Read, decode, extract, build and validate one batch of files.
+def process_batch(entries: list[FileEntry], staging_dir: str, tag: str, docs_dir: str | None = None) -> dict:
+    """Read, decode, extract, build, validate and write one batch of files.
 
-    With docs_dir, the batch's validation results also go to GX Data Docs
-    (the flow asks this of its first batch only: Data Docs are built once)."""
+    The batch's part files go straight into the run's staging version (not
+    visible until the flow commits); only the batch's reports rows travel
+    back, for the flow's duplicate check and summary.  With docs_dir the
+    batch's validation results also feed the run's GX Data Docs (the flow
+    asks this of its first batch only: Data Docs are built once a run)."""
     from expectations.validate import statuses
 
-    seconds = {}
     t0 = time.perf_counter()
     parsed = parse_files(entries)
     t1 = time.perf_counter()
     frames = build_frames(parsed)
     t2 = time.perf_counter()
     validator = _validator(docs_dir)
-    validations = validator.validate(frames)
+    validations = validator.validate(frames, for_docs=docs_dir is not None)
     frames["reports"]["status"] = statuses(frames["reports"], validations)
     frames["validations"] = validations
     if docs_dir:
         validator.build_docs()
     t3 = time.perf_counter()
-    seconds.update({"read+extract": t1 - t0, "transform": t2 - t1, "validate": t3 - t2})
-    return {"frames": frames, "seconds": seconds}
+    parts = {d: write_part(staging_dir, d, frames[d], tag) for d in DATASETS}
+    t4 = time.perf_counter()
+    return {"reports": frames["reports"], "parts": {d: str(p) for d, p in parts.items() if p},
+            "seconds": {"read+extract": t1 - t0, "transform": t2 - t1, "validate": t3 - t2, "write": t4 - t3}}
 
 
 def chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def _bounded(batches: list[list], staging_dir, docs_dir: str | None, window: int):
+    """Batch results in submission order, with at most `window` batches in
+    flight, so memory stays flat however large the corpus.  Submission order
+    makes duplicate resolution the same on every run."""
+    pending = deque()
+    for i, batch in enumerate(batches):
+        pending.append(process_batch.submit(batch, str(staging_dir), f"b{i:06d}", docs_dir if i == 0 else None))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _resolve_duplicates(result: dict, seen: dict[str, str]) -> None:
+    """Reject reports whose content an earlier batch or a carried file holds,
+    rewriting this batch's parts without their rows."""
+    reports = result["reports"]
+    live = reports["error"].isna() & reports["report_id"].notna()
+    dup_ids = set(reports.loc[live & reports["report_id"].isin(list(seen)), "report_id"])
+    if dup_ids:
+        fixed = drop_seen_duplicates({"reports": reports}, seen)["reports"]
+        parts = result["parts"]
+        write_part(Path(parts["reports"]).parent.parent, "reports", fixed, Path(parts["reports"]).stem[len("part-"):])
+        for dataset, part in parts.items():
+            if dataset != "reports":
+                drop_report_rows(Path(part), dup_ids)
+        result["reports"] = fixed
+    else:
+        drop_seen_duplicates({"reports": reports}, seen)
+
+
 @flow(name="xxgk-run", log_prints=False, validate_parameters=False)
 def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = False,
-             batch_size: int = DEFAULT_BATCH, build_docs: bool = True) -> dict:
+             batch_size: int = DEFAULT_BATCH, build_docs: bool = True, window: int = 4) -> dict:
     from expectations.validate import empty_validations
 
     log = get_run_logger()
@@ -135,18 +172,14 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
 
             batches = chunks(plan.to_parse, batch_size)
             docs_dir = str(Path(out_dir) / "docs") if build_docs else None
-            futures = [process_batch.submit(b, docs_dir if i == 0 else None) for i, b in enumerate(batches)]
             done_files = 0
-            for i, future in enumerate(futures, 1):
-                result = future.result()   # in submission order: duplicates resolve the same way every run
+            for i, result in enumerate(_bounded(batches, staging.dir, docs_dir, window), 1):
                 for k, v in result["seconds"].items():
                     stage[k] += v
-                frames = drop_seen_duplicates(result["frames"], seen)
                 t = time.perf_counter()
-                for dataset in DATASETS:
-                    staging.write(dataset, frames[dataset])
+                _resolve_duplicates(result, seen)
                 stage["write"] += time.perf_counter() - t
-                done_files += len(batches[i - 1])
+                done_files += len(result["reports"])
                 elapsed = time.perf_counter() - started
                 log.info("batch %d/%d: %d/%d files (%.0f files/s)", i, len(batches), done_files,
                          len(plan.to_parse), done_files / max(elapsed, 1e-9))

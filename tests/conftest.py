@@ -17,10 +17,43 @@ def require_seeds() -> Path:
     return SEEDS
 
 
-def run_xxgk(*args: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+_SERVER: dict = {}
+
+
+def prefect_api_url() -> str:
+    """One Prefect server for the whole test session (each `xxgk run`
+    would otherwise start its own, ~8 s apiece)."""
+    if "url" not in _SERVER:
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()
+        server.start()
+        _SERVER.update(server=server, url=server.api_url)
+    return _SERVER["url"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if "server" in _SERVER:
+        _SERVER["server"].stop()
+
+
+def xxgk_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "flows.cli", *args]
+
+
+def xxgk_env(env: dict | None = None, own_server: bool = False) -> dict:
+    full = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(env or {})}
+    if own_server:
+        full.pop("PREFECT_API_URL", None)
+    else:
+        full["PREFECT_API_URL"] = prefect_api_url()
+    return full
+
+
+def run_xxgk(*args: str, env: dict | None = None, timeout: int = 600, own_server: bool = False) -> subprocess.CompletedProcess:
     """Run the real command line in a subprocess, as a user would."""
-    full_env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=full_env,
+    return subprocess.run(xxgk_command(*args), cwd=ROOT, env=xxgk_env(env, own_server),
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -29,6 +62,8 @@ def seeds_warehouse(tmp_path_factory):
     """One real `xxgk run` over the five seed reports, shared by the golden tests."""
     seeds = require_seeds()
     out = tmp_path_factory.mktemp("seeds") / "warehouse"
-    proc = run_xxgk("run", str(seeds), "--out", str(out))
+    # its own temporary server, as a user's first run has: the test checks
+    # that nothing of the server's start or stop reaches the user
+    proc = run_xxgk("run", str(seeds), "--out", str(out), own_server=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out, proc

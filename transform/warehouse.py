@@ -22,6 +22,7 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import time
 import uuid
 from contextlib import contextmanager
@@ -39,6 +40,18 @@ KEEP_VERSIONS = 2
 
 class WarehouseBusy(RuntimeError):
     pass
+
+
+def fault_point(name: str) -> None:
+    """Fault injection for the crash tests: XXGK_FAULT=<name> kills the
+    process here (SIGKILL: no cleanup runs), XXGK_FAULT=<name>:enospc
+    raises the error a full disk gives.  Unset in normal use."""
+    fault = os.environ.get("XXGK_FAULT")
+    if not fault or fault.split(":")[0] != name:
+        return
+    if fault.endswith(":enospc"):
+        raise OSError(errno.ENOSPC, "No space left on device (injected)")
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 class Warehouse:
@@ -89,8 +102,11 @@ class Warehouse:
         versions = self.meta / "versions"
         if versions.is_dir():
             for d in versions.iterdir():
-                if d.name.startswith("staging-"):
+                # staging dirs and versions renamed but never committed
+                if d.name.startswith("staging-") or (vid is not None and d.name > vid):
                     shutil.rmtree(d, ignore_errors=True)
+        for tmp in self.meta.glob("current.*"):
+            tmp.unlink(missing_ok=True)
 
     def _point_links(self, vid: str) -> None:
         for dataset in DATASETS:
@@ -127,18 +143,11 @@ class Staging:
         for dataset in DATASETS:
             (self.dir / dataset).mkdir(parents=True, exist_ok=True)
         self.parts = {d: 0 for d in DATASETS}
-        self.schemas: dict[str, pa.Schema] = {}
 
     def _next_part(self, dataset: str, tag: str) -> Path:
         n = self.parts[dataset]
         self.parts[dataset] += 1
         return self.dir / dataset / f"part-{tag}-{n:05d}.parquet"
-
-    def write(self, dataset: str, frame: pd.DataFrame) -> None:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        self.schemas.setdefault(dataset, table.schema)
-        if table.num_rows:
-            pq.write_table(table, self._next_part(dataset, "new"), compression="zstd")
 
     def carry(self, dataset: str, keep_ids: set[str], id_column: str = "report_id") -> int:
         """Bring the current version's rows whose report is in keep_ids."""
@@ -149,7 +158,6 @@ class Staging:
         kept = 0
         for part in sorted(old.glob("*.parquet")):
             table = pq.read_table(part)
-            self.schemas.setdefault(dataset, table.schema)
             mask = pc.is_in(table[id_column].cast(pa.string()), value_set=keep)
             n = pc.sum(mask).as_py() or 0
             if n == 0:
@@ -170,13 +178,16 @@ class Staging:
                 pq.write_table(pa.Table.from_pandas(empty_frames[dataset], preserve_index=False),
                                d / "part-empty-00000.parquet")
         _fsync_tree(self.dir)
+        fault_point("before-commit")
         final = self.wh.meta / "versions" / self.vid
         os.rename(self.dir, final)
         tmp = self.wh.meta / f"current.{self.vid}"
         tmp.write_text(self.vid + "\n")
         _fsync_file(tmp)
+        fault_point("commit")
         os.replace(tmp, self.wh.meta / "current")   # <- the commit point
         _fsync_dir(self.wh.meta)
+        fault_point("after-commit")
         self.wh._point_links(self.vid)
         self._prune()
         return self.vid
@@ -185,9 +196,32 @@ class Staging:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _prune(self) -> None:
-        versions = sorted(p for p in (self.wh.meta / "versions").iterdir() if not p.name.startswith("staging-"))
+        """Keep the committed version and the one before it (a reader that
+        opened the old one keeps reading it; unlinked files stay readable)."""
+        versions = sorted(p for p in (self.wh.meta / "versions").iterdir()
+                          if not p.name.startswith("staging-") and p.name <= self.vid)
         for old in versions[:-KEEP_VERSIONS]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def write_part(staging_dir: str | os.PathLike, dataset: str, frame: pd.DataFrame, tag: str) -> Path | None:
+    """One batch's rows of one dataset as a part file of a staging version.
+    Batch tasks call this from their worker: no frame travels back to the
+    flow.  Returns None for an empty frame (no file)."""
+    if frame.empty:
+        return None
+    path = Path(staging_dir) / dataset / f"part-{tag}.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, compression="zstd")
+    fault_point(f"write-{dataset}")
+    return path
+
+
+def drop_report_rows(part: Path, report_ids: set[str]) -> None:
+    """Rewrite a part without the rows of some reports (a duplicate found
+    after its batch was written)."""
+    table = pq.read_table(part)
+    keep = pc.invert(pc.is_in(table["report_id"].cast(pa.string()), value_set=pa.array(sorted(report_ids), pa.string())))
+    pq.write_table(table.filter(keep), part, compression="zstd")
 
 
 def _fsync_file(path: Path) -> None:
