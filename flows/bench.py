@@ -1,0 +1,93 @@
+"""`xxgk bench`: the real pipeline end to end on a synth corpus, against a floor.
+
+Prints figures; asserts nothing.  The pipeline runs as a user runs it (a
+subprocess of `xxgk run`), so start-up, the Prefect server and worker
+processes are all in the wall time; the flow's own clock gives the time
+without start-up.  The floor, measured on the same files in the same run:
+read every file, decode it, one regular-expression pass over its numbers.
+"""
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_NUMBERS = re.compile(r"[+\-]?\d[\d,.]*")
+
+
+def floor(root: Path) -> tuple[float, int, int]:
+    """Seconds to read, decode and scan every file once, on one core."""
+    t = time.perf_counter()
+    files = numbers = 0
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            raw = Path(dirpath, name).read_bytes()
+            if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                text = raw.decode("utf-16", errors="replace")
+            else:
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = raw.decode("gb18030", errors="replace")
+            numbers += len(_NUMBERS.findall(text))
+            files += 1
+    return time.perf_counter() - t, files, numbers
+
+
+def _run(input_dir: Path, out: Path, extra: list[str]) -> tuple[float, dict, int]:
+    summary_file = out.parent / f"{out.name}.summary.json"
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(input_dir), "--out", str(out), "--no-docs",
+           "--summary-json", str(summary_file), *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise RuntimeError(f"xxgk run failed: {proc.stderr.strip().splitlines()[-1:]}")
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, json.loads(summary_file.read_text()), max(peak_kb, before)
+
+
+def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
+    from synth.writer import write_corpus
+
+    base = Path(workdir or tempfile.mkdtemp(prefix="xxgk-bench-"))
+    corpus = base / f"corpus-{n}-{seed}"
+    if not (corpus / "truth.json").is_file():
+        print(f"writing {n} synthetic reports to {corpus} ...", flush=True)
+        write_corpus(corpus, n, seed=seed)
+    reports = corpus / "reports"
+    single = base / "single"
+    if not single.is_dir():
+        single.mkdir(parents=True)
+        first = next(p for p in sorted(reports.rglob("*.txt")))
+        shutil.copy(first, single / first.name)
+
+    for out in (base / "w-single", base / "w-full"):
+        shutil.rmtree(out, ignore_errors=True)
+    floor_s, files, _ = floor(reports)
+    one_wall, _, _ = _run(single, base / "w-single", extra)
+    wall, summary, peak_kb = _run(reports, base / "w-full", extra)
+    flow_s = summary["seconds"]
+
+    print(f"\nxxgk bench: {files} files ({n} requested), {os.cpu_count()} cores")
+    print(f"  reports/s, start-up excluded : {files / flow_s:8.0f}   ({flow_s:.1f} s in the flow)")
+    print(f"  reports/s, start-up included : {files / wall:8.0f}   ({wall:.1f} s wall)")
+    print(f"  fixed overhead, 1-report run : {one_wall:8.1f} s")
+    print(f"  peak RSS (largest process)   : {peak_kb / 1024:8.0f} MB")
+    print(f"  floor (read+decode+regex)    : {floor_s:8.2f} s = {files / floor_s:.0f} files/s on one core")
+    print(f"  pipeline / floor             : {flow_s / floor_s:8.1f}")
+    print("  seconds per stage (summed over workers where parallel):")
+    for stage, s in summary["stage_seconds"].items():
+        print(f"    {stage:14} {s:8.2f}")
+    print(f"  outcome: ok {summary['ok']}, invalid {summary['invalid']}, rejected {summary['rejected']}")
+    print(f"  corpus kept at {corpus} (reuse it with --workdir {base})")
+    return 0
