@@ -99,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
                                          "an existing corpus there is reused")
     bench.add_argument("--workers", type=int, default=None, help="passed to xxgk run")
 
+    serve = sub.add_parser(
+        "serve", help="register the nightly deployment and run it on its schedule (blocks)",
+        description="Register the Prefect deployment xxgk-run/nightly with a cron schedule and serve "
+                    "it: every night the incremental pipeline runs over INPUT into OUTPUT.  Point "
+                    "PREFECT_API_URL at your Prefect server to see the runs in its UI.")
+    serve.add_argument("input", help="directory of report files")
+    serve.add_argument("--out", "-o", default=str(DEFAULT_OUTPUT), help="warehouse directory")
+    serve.add_argument("--cron", default="0 2 * * *", help='cron schedule (default "0 2 * * *", 02:00 nightly)')
+    serve.add_argument("--timezone", default="Asia/Shanghai", help="timezone of the schedule")
+
     evaluate = sub.add_parser("evaluate", help="compare a warehouse with a synth corpus's truth",
                               description="Cell, status and metadata accuracy per layout, encoding and "
                                           "template, and the count of silent errors (ok with a wrong cell).")
@@ -119,6 +129,16 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_synth(args)
     if args.command == "evaluate":
         return cmd_evaluate(args)
+    if args.command == "serve":
+        _quiet_prefect_env()
+        from prefect import serve as prefect_serve
+
+        from flows.schedule import nightly_deployment
+
+        deployment = nightly_deployment(str(Path(args.input).resolve()), str(Path(args.out).resolve()),
+                                        args.cron, args.timezone)
+        prefect_serve(deployment)
+        return 0
     if args.command == "bench":
         from flows.bench import bench
 

@@ -11,12 +11,14 @@ version and commits once.
 """
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.artifacts import create_table_artifact
 
 from extract.files import FileEntry, discover, parse_files
@@ -131,7 +133,8 @@ def _resolve_duplicates(result: dict, seen: dict[str, str]) -> None:
         drop_seen_duplicates({"reports": reports}, seen)
 
 
-@flow(name="xxgk-run", log_prints=False, validate_parameters=False)
+@flow(name="xxgk-run", log_prints=False, validate_parameters=False,
+      task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 1))
 def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = False,
              batch_size: int = DEFAULT_BATCH, build_docs: bool = True, window: int = 4) -> dict:
     from expectations.validate import empty_validations
