@@ -9,7 +9,8 @@ Nothing here knows the templates; ``tables`` matches labels afterwards.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass
 
 from .normalise import is_value_like, strip_cell
 
@@ -19,8 +20,10 @@ class Row:
     cells: list[str]
     first_line: int
     last_line: int = -1
-    # Lines of a cell-per-line layout that continue the previous cell.
-    notes: list[str] = field(default_factory=list)
+    # Space-aligned text only: each cell's right edge, in characters and in
+    # display columns (CJK counts 2), to place the figures of a row whose
+    # blank cells left no text.
+    edges: list[tuple[int, int]] | None = None
 
 
 _PIPE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -164,6 +167,18 @@ def rows_spaced(lines: list[str], offset: int = 0) -> list[Row]:
             continue
         if _PAGE_NUMBER_RE.match(line):
             continue
-        cells = [c for c in (strip_cell(x) for x in _PDF_GAP_RE.split(line.replace("\f", ""))) if c]
-        raw_rows.append(Row(cells, offset + i, offset + i))
+        line = line.replace("\f", "")
+        cells, edges = [], []
+        for m in _CELL_RE.finditer(line):
+            cells.append(strip_cell(m.group()))
+            edges.append((m.end(), _display_width(line[:m.end()])))
+        raw_rows.append(Row(cells, offset + i, offset + i, edges))
     return raw_rows
+
+
+# A space-aligned cell: text with single spaces inside, ended by a gap or the line end.
+_CELL_RE = re.compile(r"\S(?: ?\S)*")
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

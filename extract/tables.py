@@ -94,6 +94,48 @@ def match_text(text: str) -> str | None:
     return None
 
 
+class ColumnGuide:
+    """Where a space-aligned table's value columns end, learnt from its own
+    complete rows, to place the figures of a row whose blank cells printed
+    nothing.  A figure is placed only when its right edge sits on one
+    column's edge (within half the narrowest column gap) and the columns
+    keep their order; otherwise the row stays unplaced."""
+
+    def __init__(self):
+        self.samples: dict[int, list[list[tuple[int, int]]]] = {}
+
+    def learn(self, row: Row, values: list[str]) -> None:
+        if row.edges and values:
+            self.samples.setdefault(len(values), []).append(row.edges[len(row.edges) - len(values):])
+
+    def place(self, row: Row, values: list[str], expected: int) -> list[str] | None:
+        samples = self.samples.get(expected)
+        if not row.edges or not samples or not 0 < len(values) < expected:
+            return None
+        mine = row.edges[len(row.edges) - len(values):]
+        best = None
+        for unit in (0, 1):       # characters, display columns: whichever the table keeps straight
+            columns = [sorted(s[i][unit] for s in samples) for i in range(expected)]
+            spread = max(c[-1] - c[0] for c in columns)
+            edges = [c[len(c) // 2] for c in columns]
+            gap = min(b - a for a, b in zip(edges, edges[1:])) if expected > 1 else 4
+            if gap <= 0 or spread * 2 >= gap:
+                continue
+            if best is None or spread < best[0]:
+                best = (spread, edges, gap, unit)
+        if best is None:
+            return None
+        _, edges, gap, unit = best
+        placed: list[str] = [""] * expected
+        last = -1
+        for value, edge in zip(values, mine):
+            col = min(range(expected), key=lambda i: abs(edges[i] - edge[unit]))
+            if abs(edges[col] - edge[unit]) * 2 >= gap or col <= last:
+                return None
+            placed[col], last = value, col
+        return placed
+
+
 def _match(labels: list[str]) -> str | None:
     for label in reversed(labels):
         key = match_text(label)
@@ -129,6 +171,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
     label, the pending label text joined to its own, the pending key."""
     result = TableResult()
     width = len(APPLICANTS)
+    guide, deferred = ColumnGuide(), []
     pending_key, pending_text = None, ""
     for row in rows:
         labels, values = split_row(row.cells)
@@ -157,8 +200,25 @@ def extract_requests(rows: list[Row]) -> TableResult:
         result.found = True
         result.span(row)
         placed, note = place(values, width)
+        if placed is not None:
+            guide.learn(row, values)
+        elif row.edges:
+            deferred.append((key, row, values, note))
+            continue
         _store(result, key, placed or [None] * width, note, f"requests.{key}")
+    _place_deferred(result, guide, deferred, width, "requests")
     return result
+
+
+def _place_deferred(result: TableResult, guide: ColumnGuide, deferred: list, width, what: str) -> None:
+    """Rows of a space-aligned table short of cells: place them by column
+    position if the table's complete rows make that certain, else leave
+    them unplaced with the reason."""
+    for key, row, values, note in deferred:
+        expected = width if isinstance(width, int) else width(key)
+        placed = guide.place(row, values, expected)
+        name = f"{what}.{key}" if isinstance(key, str) else f"{what}.{key[0]}.{key[1]}"
+        _store(result, key, placed or [None] * expected, None if placed else note, name)
 
 
 _PROCEEDING_PATTERNS = (
@@ -273,6 +333,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     result.extra["money_units"] = {}
     header: list[str] = []
     pending = None        # an item label whose figures are on the next line
+    guide, deferred, widths = ColumnGuide(), [], {}
     for row in rows:
         labels, values = split_row(row.cells)
         keys = [label_key(c) for c in labels]
@@ -304,8 +365,14 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         result.found = True
         result.span(row)
         placed, note = place(values, len(expected_metrics))
+        if placed is None and row.edges:
+            deferred.append((item, row, values, note))
+            widths[item] = len(expected_metrics)
+            continue
+        guide.learn(row, values)
         if placed is not None and header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
             by_metric = dict(zip(header, placed))
             placed = [by_metric[m] for m in expected_metrics]
         _store(result, item, placed or [None] * len(expected_metrics), note, f"active_disclosure.{item[0]}.{item[1]}")
+    _place_deferred(result, guide, deferred, widths.get, "active_disclosure")
     return result
