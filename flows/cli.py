@@ -184,6 +184,12 @@ def cmd_run(args) -> int:
         runner = task_runner(args, input_dir, batch_size)
     except ImportError as exc:
         return _fail(f"--dask needs prefect-dask: pip install -e '.[dask]' ({exc})")
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    if isinstance(runner, ThreadPoolTaskRunner):
+        from flows.pipeline import prewarm_validator
+
+        prewarm_validator(None if args.no_docs else str((out_dir / "docs").resolve()))
     with prefect_server():
         try:
             summary = xxgk_run.with_options(task_runner=runner)(

@@ -89,7 +89,7 @@ def test_incremental_add_change_delete(tmp_path):
         pd.testing.assert_frame_equal(a[d][cols], b[d][cols], check_dtype=False)
 
 
-@pytest.mark.parametrize("point", ["write-requests", "before-commit", "commit", "after-commit"])
+@pytest.mark.parametrize("point", ["extract", "validate", "write-requests", "before-commit", "commit", "after-commit"])
 def test_sigkill_leaves_previous_warehouse_whole(tmp_path, point):
     seeds = require_seeds()
     src, out = make_input(tmp_path), tmp_path / "w"
