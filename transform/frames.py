@@ -89,10 +89,7 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
                 cells = e.requests.get(row) or [None] * len(APPLICANTS)
                 reason = _missing_reason(notes, f"requests.{row}")
                 for applicant, raw in zip(APPLICANTS, cells):
-                    value, err = _count(raw, reason)
-                    req["report_id"].append(rid); req["year"].append(year)
-                    req["row"].append(row); req["applicant"].append(applicant)
-                    req["value"].append(value); req["raw"].append(raw); req["cell_error"].append(err)
+                    _append_cell(req, rid, year, (("row", row), ("applicant", applicant)), raw, *_count(raw, reason))
 
         if e.review is not None:
             for proceeding in PROCEEDINGS:
@@ -100,10 +97,8 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
                 reason = _missing_reason(notes, f"review_litigation.{proceeding}") if proceeding in e.review \
                     else notes.get("review_litigation", "cell not found")
                 for outcome, raw in zip(OUTCOMES, cells):
-                    value, err = _count(raw, reason)
-                    rev["report_id"].append(rid); rev["year"].append(year)
-                    rev["proceeding"].append(proceeding); rev["outcome"].append(outcome)
-                    rev["value"].append(value); rev["raw"].append(raw); rev["cell_error"].append(err)
+                    _append_cell(rev, rid, year, (("proceeding", proceeding), ("outcome", outcome)), raw,
+                                 *_count(raw, reason))
 
         if e.active is not None:
             template = e.template
@@ -113,10 +108,8 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
                 cells = e.active.get((article, item)) or [None] * len(metrics)
                 reason = _missing_reason(notes, f"active_disclosure.{article}.{item}")
                 for metric, raw in zip(metrics, cells):
-                    value, err = _active_value(metric, raw, reason, e.money_units)
-                    act["report_id"].append(rid); act["year"].append(year)
-                    act["article"].append(article); act["item"].append(item); act["metric"].append(metric)
-                    act["value"].append(value); act["raw"].append(raw); act["cell_error"].append(err)
+                    _append_cell(act, rid, year, (("article", article), ("item", item), ("metric", metric)), raw,
+                                 *_active_value(metric, raw, reason, e.money_units))
 
         for number, title, text in e.sections:
             sec["report_id"].append(rid); sec["number"].append(number)
@@ -134,6 +127,16 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
             "text": pd.array(sec["text"], dtype="string"),
         }),
     }
+
+
+def _append_cell(cols: dict, rid: str, year, keys, raw, value, err) -> None:
+    cols["report_id"].append(rid)
+    cols["year"].append(year)
+    for name, key in keys:
+        cols[name].append(key)
+    cols["value"].append(value)
+    cols["raw"].append(raw)
+    cols["cell_error"].append(err)
 
 
 def _row_notes(notes: list[str]) -> dict[str, str]:
