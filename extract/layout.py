@@ -77,18 +77,27 @@ def rows_pipe(lines: list[str], offset: int = 0) -> list[Row]:
         body = line.strip()
         if body.startswith("|"):
             body = body[1:]
+        if body.endswith("|"):
+            body = body[:-1]     # the closing pipe ends the row; it opens no cell
         cells = [strip_cell(c) for c in body.split("|")]
         rows.append(Row(cells, offset + i, offset + i))
     return rows
 
 
 def rows_tabrow(lines: list[str], offset: int = 0) -> list[Row]:
-    """One row per line, cells separated by tabs (merged cells left empty)."""
+    """One row per line, cells separated by tabs (merged cells left empty).
+
+    Trailing empty cells are dropped: converters end rows with stray tabs,
+    so an empty last cell cannot be told from one that is not there, and
+    reading it as a blank figure would shift a row that lost a cell."""
     rows = []
     for i, line in enumerate(lines):
         if _is_blank_line(line):
             continue
-        rows.append(Row([strip_cell(c) for c in line.split("\t")], offset + i, offset + i))
+        cells = [strip_cell(c) for c in line.split("\t")]
+        while len(cells) > 1 and not cells[-1]:
+            cells.pop()
+        rows.append(Row(cells, offset + i, offset + i))
     return rows
 
 

@@ -60,8 +60,6 @@ def place(values: list[str], expected: int) -> tuple[list[str] | None, str | Non
     with different results, the placement is ambiguous and nothing is placed.
     """
     n = len(values)
-    if n == expected:
-        return list(values), None
     if n < expected:
         return None, f"{n} cells for {expected} columns"
     surplus = n - expected
@@ -71,11 +69,17 @@ def place(values: list[str], expected: int) -> tuple[list[str] | None, str | Non
         dropped = values[:lead] + (values[n - trail:] if trail else [])
         if all(is_empty(c) for c in dropped):
             outcomes.add(tuple(values[lead: n - trail]))
-    if len(outcomes) == 1:
-        return list(outcomes.pop()), None
     if not outcomes:
         return None, f"{n} cells for {expected} columns"
-    return None, f"{n} cells for {expected} columns: blank cells at both ends, placement ambiguous"
+    if len(outcomes) > 1:
+        return None, f"{n} cells for {expected} columns: blank cells at both ends, placement ambiguous"
+    placed = list(outcomes.pop())
+    if expected > 1 and is_empty(placed[0]):
+        # An empty cell next to the labels may be a merged label cell as
+        # well as a blank figure: reading it as a figure would shift the row
+        # if a cell went missing further on.
+        return None, f"{n} cells for {expected} columns, the first empty: a merged cell or a blank figure, cannot tell"
+    return placed, None
 
 
 @lru_cache(maxsize=1 << 16)

@@ -116,3 +116,11 @@ def test_tabcell_joins_wrapped_header():
 def test_paragraph_nbsp_line_is_an_empty_cell():
     rows = rows_paragraph(["行政事业性收费", "", "1", "", "\u00a0", "", "第二十条第(九)项"])
     assert rows[0].cells == ["行政事业性收费", "1", ""]
+
+
+def test_place_never_reads_a_merged_blank_as_a_figure():
+    # a tab row whose label spans three columns lost two figures: 2 merged
+    # blanks + 5 figures make 7 cells, which must not become 7 columns
+    placed, note = place(["", "", "0", "4", "0", "0", "4"], 7)
+    assert placed is None and "first empty" in note
+    assert place(["", "3"], 1) == (["3"], None)       # one column: nothing can shift
