@@ -10,7 +10,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from extract.templates import MONEY_METRICS, SIGNED_METRICS, TEMPLATE_YEARS
+from extract.templates import SIGNED_METRICS, TEMPLATE_YEARS
 
 
 def report_view(reports: pd.DataFrame) -> pd.DataFrame:

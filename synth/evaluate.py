@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from extract.templates import APPLICANTS, OUTCOMES, PROCEEDINGS
+from extract.templates import APPLICANTS, OUTCOMES
 
 
 def _same(a, b) -> bool:

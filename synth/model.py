@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from extract.templates import ACTIVE_METRICS, APPLICANTS, OUTCOMES, PROCEEDINGS, REQUEST_OUTCOME_ROWS, REQUEST_ROW_KEYS, active_items
+from extract.templates import ACTIVE_METRICS, PROCEEDINGS, REQUEST_OUTCOME_ROWS, REQUEST_ROW_KEYS, active_items
 
 PLACES = ["淮阴区", "拱墅区", "前进区", "汾阳市", "文峰街道", "鼓楼区", "江宁区", "宁乡市", "临安区", "东城区",
           "西湖区", "南开区", "和平区", "高新区", "经开区", "新城区", "雁塔区", "岳麓区", "天河区", "龙岗区"]

@@ -10,7 +10,7 @@ import html
 import random
 import unicodedata
 
-from extract.templates import ACTIVE_METRICS, APPLICANTS, PROCEEDINGS, REQUEST_ROW_KEYS, active_items
+from extract.templates import ACTIVE_METRICS, PROCEEDINGS, REQUEST_ROW_KEYS, active_items
 
 from .model import (
     ARTICLE_LABELS, GROUP_LABELS, ITEM_LABELS, METRIC_LABELS, METRIC_LABELS_2021, Truth, request_label,
@@ -235,7 +235,7 @@ def render_wordtext(grids, st):
 
 
 def render_html_table(grid, st) -> str:
-    h, w = len(grid), max(len(r) for r in grid)
+    h = len(grid)
     covered = set()
     trs = []
     for r in range(h):

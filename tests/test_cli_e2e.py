@@ -1,10 +1,9 @@
 """`xxgk run` as a user runs it, in a subprocess, on temporary directories."""
-import shutil
 
 import duckdb
 import pandas as pd
 
-from conftest import SEEDS, run_xxgk
+from conftest import run_xxgk
 
 DATASETS = ["reports", "requests", "review_litigation", "active_disclosure", "sections", "validations"]
 

@@ -1,9 +1,7 @@
 """The suites and the custom expectation, on small frames built by hand."""
-import pandas as pd
 import pytest
 
 from expectations.validate import Validator, load_suite_specs, statuses
-from expectations.views import build_views
 from extract.files import ParsedReport
 from extract.report import extract_report
 from transform.frames import build_frames

@@ -128,7 +128,6 @@ def test_second_writer_stops_at_once_or_waits(tmp_path):
     run_ok(src, out)
     wh = Warehouse(out)
     with wh.lock():
-        t = time.time()
         proc = run_xxgk("run", str(src), "--out", str(out), "--no-docs")
         assert proc.returncode != 0 and "another xxgk run is writing" in proc.stderr
         assert proc.stderr.strip().count("\n") == 0

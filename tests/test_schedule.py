@@ -1,6 +1,5 @@
 """The nightly deployment registers with its cron schedule."""
 import asyncio
-import os
 
 from conftest import prefect_api_url
 
