@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 _HTML_RE = re.compile(r"<\s*(?:html|body|table|p|div|br|span|td)\b", re.I)
@@ -19,25 +18,30 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "secti
                     "footer", "blockquote", "pre", "ul", "ol", "tr", "center", "form"})
 _SKIP = frozenset({"script", "style", "head", "title", "noscript"})
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 def looks_like_html(text: str) -> bool:
     return bool(_HTML_RE.search(text[:20000]))
 
 
+_cell_string = etree.XPath("string()")   # all text inside an element, in C
+_TABLE_ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+_CELL_SPACE = str.maketrans({"\t": " ", "\r": None, "\n": None})
+
+
 def _cell_text(cell) -> str:
-    return "".join(cell.itertext()).replace("\t", " ").replace("\r", "").replace("\n", "").strip()
+    return _cell_string(cell).translate(_CELL_SPACE).strip()
 
 
 def _table_lines(table, lines: list[str]) -> None:
-    rows = [el for el in table if el.tag == "tr"]
-    for group in table:
-        if group.tag in ("thead", "tbody", "tfoot"):
-            rows.extend(el for el in group if el.tag == "tr")
-    for tr in rows:
+    nested = table.find(".//table") is not None
+    for tr in _TABLE_ROWS(table):
         cells = []
-        for cell in (el for el in tr if el.tag in ("td", "th")):
-            if cell.find(".//table") is not None:
+        for cell in tr:
+            if cell.tag != "td" and cell.tag != "th":
+                continue
+            if nested and cell.find(".//table") is not None:
                 # A layout table wrapping the real one: emit the inner tables
                 # (each once: deeper ones are emitted by their own parent).
                 for inner in cell.iter("table"):
@@ -46,17 +50,22 @@ def _table_lines(table, lines: list[str]) -> None:
                 text = ""
             else:
                 text = _cell_text(cell)
-            span = cell.get("colspan") or "1"
             cells.append(text)
-            cells.extend([""] * (int(span) - 1 if span.isdigit() and 0 < int(span) < 50 else 0))
+            span = cell.get("colspan")
+            if span and span != "1":
+                cells.extend([""] * (int(span) - 1 if span.isdigit() and 0 < int(span) < 50 else 0))
         if cells and any(cells):
             lines.append("\t".join(cells) if len(cells) > 1 else cells[0] + "\t")
 
 
 def html_to_text(text: str) -> str:
     try:
-        root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", text))
-    except (etree.ParserError, ValueError):
+        # Plain etree elements: lxml.html's element classes cost a Python
+        # lookup for every element touched.
+        root = etree.fromstring(_XML_DECL_RE.sub("", text), _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return text
+    if root is None:
         return text
     lines: list[str] = []
     buf: list[str] = []

@@ -31,6 +31,9 @@ _PDF_GAP_RE = re.compile(r"(?:\u3000| {2,}|\u00a0{2,}| ?\t ?)+")
 _PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
 
 
+_INNER_TAB_RE = re.compile(r"[^\t]\t")
+
+
 def _is_blank_line(line: str) -> bool:
     return not strip_cell(line)
 
@@ -44,13 +47,14 @@ def detect_layout(lines: list[str]) -> str:
     pipes = sum(1 for ln in content if "|" in ln)
     if pipes >= max(1, n * 0.3):
         return "pipe"
-    inner_tabs = sum(1 for ln in content if re.search(r"[^\t]\t", ln.rstrip("\t")) or ln.count("\t") >= 2)
+    inner_tabs = sum(1 for ln in content if "\t" in ln and (ln.count("\t") >= 2 or _INNER_TAB_RE.search(ln.rstrip("\t"))))
     if inner_tabs >= max(1, n * 0.3):
         return "tabrow"
     tab_led = sum(1 for ln in content if ln.startswith("\t"))
     if tab_led >= max(3, n * 0.4):
         return "tabcell"
-    spaced = sum(1 for ln in content if len(_PDF_GAP_RE.split(strip_cell(ln))) >= 2)
+    # A gap inside the stripped line splits it into two cells or more.
+    spaced = sum(1 for ln in content if _PDF_GAP_RE.search(strip_cell(ln)))
     if spaced >= max(2, n * 0.3):
         return "spaced"
     return "paragraph"
@@ -178,9 +182,12 @@ def rows_spaced(lines: list[str], offset: int = 0) -> list[Row]:
             continue
         line = line.replace("\f", "")
         cells, edges = [], []
+        end = width = 0
         for m in _CELL_RE.finditer(line):
             cells.append(strip_cell(m.group()))
-            edges.append((m.end(), _display_width(line[:m.end()])))
+            width += display_width(line[end:m.end()])
+            end = m.end()
+            edges.append((end, width))
         raw_rows.append(Row(cells, offset + i, offset + i, edges))
     return raw_rows
 
@@ -189,5 +196,33 @@ def rows_spaced(lines: list[str], offset: int = 0) -> list[Row]:
 _CELL_RE = re.compile(r"\S(?: ?\S)*")
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def _wide_ranges() -> str:
+    """A regex class of the Basic Multilingual Plane's wide and full-width
+    characters (East Asian Width W or F), built once from unicodedata."""
+    ranges, start = [], None
+    for cp in range(0x10000):
+        wide = unicodedata.east_asian_width(chr(cp)) in "WF"
+        if wide and start is None:
+            start = cp
+        elif not wide and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(cp - 1))}")
+            start = None
+    if start is not None:
+        ranges.append(f"{re.escape(chr(start))}-\\uffff")
+    return "".join(ranges)
+
+
+_WIDE_BMP_RE = re.compile(f"[{_wide_ranges()}]")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def display_width(text: str) -> int:
+    """Display columns of text: wide and full-width characters count 2.
+    One regex pass, not a Python loop per character: the width of every
+    cell edge of every space-aligned line is computed."""
+    if text.isascii():
+        return len(text)
+    width = len(text) + len(_WIDE_BMP_RE.findall(text))
+    for ch in _ASTRAL_RE.findall(text):     # rare: CJK extensions, emoji
+        width += unicodedata.east_asian_width(ch) in "WF"
+    return width

@@ -27,9 +27,12 @@ _NUMBERING_RE = re.compile(
 _LABEL_PUNCT_RE = re.compile(r"[\"'“”‘’「」『』《》<>:：;；,，。、.．·•*]")
 
 
+_STRIP_CHARS = _SPACE_CHARS + "\r\n\f\v"
+
+
 def strip_cell(text: str) -> str:
     """A cell's text without surrounding whitespace of any width."""
-    return text.strip(_SPACE_CHARS + "\r\n\f\v")
+    return text.strip(_STRIP_CHARS)
 
 
 def squash(text: str) -> str:

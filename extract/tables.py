@@ -35,17 +35,24 @@ class TableResult:
         self.last_line = max(self.last_line or 0, row.last_line)
 
 
-def split_row(cells: list[str]) -> tuple[list[str], list[str]]:
+def split_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(label cells, value cells).  Value cells start after the last label
     that precedes the first non-blank value, so merged-cell blanks between a
     label and its numbers stay with the numbers (to be trimmed by place)."""
+    return _split_cells(tuple(cells))
+
+
+# The same rows recur across reports (「（三）不予公开 … 0 0 0 0 0 0 0」, headers,
+# prose lines of the template), so a row's split is memoised on its cells.
+@lru_cache(maxsize=1 << 16)
+def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     first_value = next((i for i, c in enumerate(cells) if c and not is_blank(c) and is_value_like(c)), None)
     end = len(cells) if first_value is None else first_value
     label_idx = [i for i in range(end) if cells[i] and not is_value_like(cells[i])]
     if not label_idx:
-        return [], cells[: len(cells)]
+        return (), cells
     last = label_idx[-1]
-    return [cells[i] for i in label_idx], cells[last + 1:]
+    return tuple(cells[i] for i in label_idx), cells[last + 1:]
 
 
 def has_values(values: list[str]) -> bool:
@@ -66,7 +73,7 @@ def place(values: list[str], expected: int) -> tuple[list[str] | None, str | Non
     outcomes = set()
     for lead in range(surplus + 1):
         trail = surplus - lead
-        dropped = values[:lead] + (values[n - trail:] if trail else [])
+        dropped = values[:lead] + (values[n - trail:] if trail else values[:0])
         if all(is_empty(c) for c in dropped):
             outcomes.add(tuple(values[lead: n - trail]))
     if not outcomes:
@@ -162,6 +169,11 @@ def _store(result: TableResult, key, placed: Cells, note: str | None, what: str)
 _REQUEST_HEADER_RE = re.compile(r"勾稽|申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会公益|法律服务机构")
 
 
+@lru_cache(maxsize=1 << 14)
+def _is_request_header(label: str) -> bool:
+    return _REQUEST_HEADER_RE.search(label_key(label)) is not None
+
+
 _NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．](?!\d))")
 
 
@@ -179,7 +191,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
     pending_key, pending_text = None, ""
     for row in rows:
         labels, values = split_row(row.cells)
-        header = any(_REQUEST_HEADER_RE.search(label_key(c)) for c in labels)
+        header = any(map(_is_request_header, labels))
         if header:
             result.span(row)        # header rows belong to the table, not the prose
         if not has_values(values):
@@ -239,6 +251,21 @@ _OUTCOME_PATTERNS = (
 )
 
 
+_REVIEW_RE = re.compile(r"复议|诉讼")
+
+
+@lru_cache(maxsize=1 << 14)
+def _names_review(label: str) -> bool:
+    return _REVIEW_RE.search(label_key(label)) is not None
+
+
+@lru_cache(maxsize=1 << 14)
+def _proceeding_of(label: str) -> str | None:
+    key = label_key(label)
+    return next((p for p, pat in _PROCEEDING_PATTERNS if pat.search(key)), None)
+
+
+@lru_cache(maxsize=1 << 14)
 def _outcome_of(label: str) -> str | None:
     key = label_key(label)
     for name, pattern in _OUTCOME_PATTERNS:
@@ -254,7 +281,7 @@ def extract_review(rows: list[Row]) -> TableResult:
     value_rows = []
     for row in rows:
         labels, values = split_row(row.cells)
-        if any(re.search(r"复议|诉讼", label_key(c)) for c in labels):
+        if any(map(_names_review, labels)):
             result.found = True
             result.span(row)
         if has_values(values):
@@ -272,7 +299,7 @@ def extract_review(rows: list[Row]) -> TableResult:
     for row, labels, values in value_rows:
         proceeding = None
         for label in reversed(labels):
-            proceeding = next((p for p, pat in _PROCEEDING_PATTERNS if pat.search(label_key(label))), None)
+            proceeding = _proceeding_of(label)
             if proceeding:
                 break
         labelled.setdefault(proceeding, []).append((row, values))
@@ -319,15 +346,33 @@ _CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
 _YUAN_RE = re.compile(r"[(（]\s*元\s*[)）]|单位\s*[:：]?\s*元")
 
 
-def _metrics_of(labels: list[str]) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def _metric_candidates(label: str) -> tuple[str, ...]:
+    key = label_key(label)
+    return tuple(name for name, pattern in ACTIVE_METRIC_PATTERNS if pattern.search(key))
+
+
+def _metrics_of(labels) -> list[str]:
+    """The metric columns a header row names, in printed order (a label
+    counts for the first of its patterns' metrics not already named)."""
     found = []
     for label in labels:
-        key = label_key(label)
-        for name, pattern in ACTIVE_METRIC_PATTERNS:
-            if pattern.search(key) and name not in found:
+        for name in _metric_candidates(label):
+            if name not in found:
                 found.append(name)
                 break
     return found
+
+
+@lru_cache(maxsize=1 << 14)
+def _item_of(label: str) -> tuple[str, str] | None:
+    key = label_key(label)
+    return next(((a, i) for a, i, pat, _ in ACTIVE_ITEMS if pat.search(key)), None)
+
+
+@lru_cache(maxsize=1 << 14)
+def _names_article(label: str) -> bool:
+    return _ARTICLE_RE.search(label_key(label)) is not None
 
 
 def extract_active(rows: list[Row], template: str | None) -> TableResult:
@@ -340,12 +385,11 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     guide, deferred, widths = ColumnGuide(), [], {}
     for row in rows:
         labels, values = split_row(row.cells)
-        keys = [label_key(c) for c in labels]
-        if any(_ARTICLE_RE.search(k) for k in keys):
+        if any(map(_names_article, labels)):
             header = []
             result.span(row)
         metrics = _metrics_of(labels)
-        item = next(((a, i) for k in reversed(keys) for a, i, pat, _ in ACTIVE_ITEMS if pat.search(k)), None)
+        item = next(filter(None, map(_item_of, reversed(labels))), None)
         if not has_values(values):
             if metrics:
                 header = metrics

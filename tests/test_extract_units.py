@@ -95,8 +95,8 @@ def test_place_ambiguous_blanks_place_nothing():
 
 def test_split_row_keeps_merged_blanks_with_values():
     labels, values = split_row(["一、本年新收政府信息公开申请数量", "", "4", "0", "", "0"])
-    assert labels == ["一、本年新收政府信息公开申请数量"]
-    assert values == ["", "4", "0", "", "0"]
+    assert labels == ("一、本年新收政府信息公开申请数量",)
+    assert values == ("", "4", "0", "", "0")
 
 
 def test_layouts_rebuild_the_same_row():
