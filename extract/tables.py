@@ -42,21 +42,35 @@ def split_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return _split_cells(tuple(cells))
 
 
+# What a cell is to the row split: nothing, a label, a printed "no figure"
+# marker (「-」「无」: value-like, not a figure), or a figure.
+_EMPTY, _LABEL, _MARKER, _FIGURE = range(4)
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_kind(cell: str) -> int:
+    if not cell:
+        return _EMPTY
+    if not is_value_like(cell):
+        return _LABEL
+    return _MARKER if is_blank(cell) else _FIGURE
+
+
 # The same rows recur across reports (「（三）不予公开 … 0 0 0 0 0 0 0」, headers,
 # prose lines of the template), so a row's split is memoised on its cells.
 @lru_cache(maxsize=1 << 16)
 def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    first_value = next((i for i, c in enumerate(cells) if c and not is_blank(c) and is_value_like(c)), None)
-    end = len(cells) if first_value is None else first_value
-    label_idx = [i for i in range(end) if cells[i] and not is_value_like(cells[i])]
+    kinds = list(map(_cell_kind, cells))
+    end = kinds.index(_FIGURE) if _FIGURE in kinds else len(cells)
+    label_idx = [i for i in range(end) if kinds[i] == _LABEL]
     if not label_idx:
         return (), cells
-    last = label_idx[-1]
-    return tuple(cells[i] for i in label_idx), cells[last + 1:]
+    return tuple(cells[i] for i in label_idx), cells[label_idx[-1] + 1:]
 
 
-def has_values(values: list[str]) -> bool:
-    return any(c and not is_blank(c) for c in values)
+def has_values(values) -> bool:
+    """Anything printed other than a no-figure marker."""
+    return any(_cell_kind(c) in (_LABEL, _FIGURE) for c in values)
 
 
 def place(values: list[str], expected: int) -> tuple[list[str] | None, str | None]:

@@ -1,0 +1,111 @@
+"""A temporary Prefect API server for one `xxgk run`, started early.
+
+With no PREFECT_API_URL, Prefect starts a temporary server itself when the
+flow begins: its start (~8 s here, most of it importing the server) then
+comes on top of importing Prefect, pandas and GX in the CLI (~7 s).  Here the
+same server process (the command Prefect's own ``SubprocessASGIServer`` runs)
+is launched before the CLI imports anything heavy, so both start-ups overlap
+on two cores, and the CLI never imports ``prefect.server`` itself (4 s).
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+# Exit status uvicorn uses when its port was taken meanwhile.
+_PORT_IN_USE = 3
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class TemporaryPrefectServer:
+    """Start with ``start()`` (returns at once), ``wait_ready()`` before the
+    first API call, ``stop()`` at the end.  Its output goes to a temporary
+    file: the server's shutdown prints CancelledError tracebacks that say
+    nothing to a user, and a failed start shows its last lines instead."""
+
+    def __init__(self, startup_timeout: float = 60.0):
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen | None = None
+        self.port: int | None = None
+        self._log = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self) -> "TemporaryPrefectServer":
+        spec = importlib.util.find_spec("prefect")      # locates, does not import
+        app_dir = Path(spec.origin).parent
+        self.port = _free_port()
+        self._log = tempfile.TemporaryFile(prefix="xxgk-prefect-server-")
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+               "PREFECT__SERVER_FINAL": "1"}
+        env.pop("PREFECT_API_URL", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"],
+            env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        os.environ["PREFECT_API_URL"] = self.api_url
+        # The server serves no UI, and is gone when the run ends: no
+        # "View at <link>" lines pointing at it.
+        os.environ.setdefault("PREFECT_UI_URL", "")
+        return self
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            code = self.process.poll()
+            if code == _PORT_IN_USE:
+                self.stop()
+                self.start()
+                continue
+            if code is not None:
+                raise RuntimeError(f"the temporary Prefect server exited with status {code}: {self._tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.05)
+        tail = self._tail()
+        self.stop()
+        raise RuntimeError(f"the temporary Prefect server did not start within {self.startup_timeout:.0f} s "
+                           f"(set PREFECT_API_URL to use a running server): {tail}")
+
+    def _tail(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        return " / ".join(lines[-3:]) or "no output"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if os.environ.get("PREFECT_API_URL") == self.api_url:
+            del os.environ["PREFECT_API_URL"]
