@@ -71,14 +71,24 @@ def cells_view(frames: dict[str, pd.DataFrame], datasets: tuple[str, ...]) -> pd
 
 
 def _wide(frame: pd.DataFrame, index: list[str], columns: str) -> pd.DataFrame:
+    """One row per (report, index value), one float column per category of
+    `columns` (every category, so each column a suite names exists even when
+    no report of the batch prints it).  Built from category codes with numpy:
+    pandas' pivot of nullable columns cost a quarter of validation time."""
+    names = [str(c) for c in frame[columns].cat.categories]
     if frame.empty:
-        return pd.DataFrame(columns=index + [str(c) for c in frame[columns].cat.categories])
-    wide = frame.pivot(index=index, columns=columns, values="value")
-    # Every column the suites name exists even when no report in the batch
-    # prints it (a batch of 2019 reports has no 2021 rows).
-    wide = wide.reindex(columns=frame[columns].cat.categories)
-    wide.columns = [str(c) for c in wide.columns]
-    return wide.reset_index()
+        return pd.DataFrame(columns=index + names)
+    report_codes, report_ids = pd.factorize(frame[index[0]])
+    key = frame[index[1]]
+    n_keys = len(key.cat.categories)
+    pair = report_codes.astype(np.int64) * n_keys + key.cat.codes.to_numpy()
+    pairs, slot = np.unique(pair, return_inverse=True)
+    values = np.full((len(pairs), len(names)), np.nan)
+    values[slot, frame[columns].cat.codes.to_numpy()] = frame["value"].to_numpy(dtype="float64", na_value=np.nan)
+    wide = pd.DataFrame(values, columns=names)
+    wide.insert(0, index[0], pd.array(np.asarray(report_ids)[pairs // n_keys], dtype="string"))
+    wide.insert(1, index[1], pd.Categorical.from_codes(pairs % n_keys, dtype=key.dtype))
+    return wide
 
 
 def requests_rows_view(requests: pd.DataFrame) -> pd.DataFrame:

@@ -127,3 +127,27 @@ def test_every_suite_names_its_expectations():
     for name, spec in load_suite_specs().items():
         for e in spec["expectations"]:
             assert e["meta"]["name"] and e["meta"]["notes"], (name, e["type"])
+
+
+def test_docs_run_and_fast_run_give_the_same_validations(validator, tmp_path):
+    """The Data Docs batch runs Checkpoints with named failing rows; every
+    other batch asks GX for row positions and looks the rows up itself.
+    Both must write the same validations, details included."""
+    texts = [report_text(_with_row("四、结转下年度继续办理", [2, 0, 0, 0, 0, 0, 2])),
+             report_text(review=(1, 0, 0, 0, 2) + (0,) * 10),
+             report_text(_with_row("2.重复申请", [-1, 0, 0, 0, 0, 0, -1])),
+             report_text(_with_row("（一）予以公开", [3, "", 0, 0, 0, 0, 3])),
+             report_text(year=2022), report_text()]
+    batch = [ParsedReport(f"r{i}", f"{i}.txt", 1, 1, "utf-8", None, extract_report(t)) for i, t in enumerate(texts)]
+    frames = build_frames(batch)
+    fast = validator.validate(frames)
+    named = Validator(docs_dir=tmp_path / "docs").validate(frames, for_docs=True)
+    assert fast.equals(named)
+    assert (~fast["success"]).sum() >= 6
+    details = dict(zip(fast["report_id"] + "/" + fast["expectation"].astype(str), fast["details"]))
+    assert details["r1/review_litigation_totals"] == \
+        "administrative_review: upheld+corrected+other+pending = 1, total = 2 (off by +1)"
+    assert details["r2/counts_non_negative"] == \
+        "requests.not_processed_repeated.natural_person: value = -1.0 (raw '-1'); " \
+        "requests.not_processed_repeated.total: value = -1.0 (raw '-1')"
+    assert details["r3/counts_present"] == "requests.granted.commercial_enterprise: value = null (raw '')"

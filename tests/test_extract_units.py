@@ -1,10 +1,12 @@
 """Extraction and transformation units: no Prefect, no GX."""
 import codecs
+import unicodedata
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from extract.decode import NotText, decode_report
-from extract.layout import rows_paragraph, rows_pipe, rows_tabcell, rows_tabrow
+from extract.layout import display_width, rows_paragraph, rows_pipe, rows_tabcell, rows_tabrow
 from extract.normalise import CellError, is_value_like, label_key, parse_count, parse_money_wan
 from extract.tables import place, split_row
 
@@ -124,3 +126,18 @@ def test_place_never_reads_a_merged_blank_as_a_figure():
     placed, note = place(["", "", "0", "4", "0", "0", "4"], 7)
     assert placed is None and "first empty" in note
     assert place(["", "3"], 1) == (["3"], None)       # one column: nothing can shift
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=0, max_size=40))
+def test_display_width_counts_wide_characters_twice(text):
+    # the regex fast path must agree with unicodedata on every character
+    expected = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    assert display_width(text) == expected
+
+
+def test_display_width_examples():
+    assert display_width("ab 12") == 5
+    assert display_width("本年新收") == 8
+    assert display_width("（一）予以公开 12") == 17     # full-width brackets are wide
+    assert display_width("\U00020000x") == 3           # CJK extension B, beyond the BMP
