@@ -8,7 +8,9 @@ to the expectation suites -- rather than a silently absent row.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from extract.normalise import CellError, parse_count, parse_money_wan
 from extract.files import ParsedReport
@@ -26,10 +28,6 @@ METRICS = tuple(dict.fromkeys(m for t in ACTIVE_METRICS.values() for ms in t.val
 STATUSES = ("ok", "invalid", "rejected")
 
 
-def _category(values, categories) -> pd.Categorical:
-    return pd.Categorical(values, categories=list(categories))
-
-
 def _count(raw: str | None, missing_reason: str) -> tuple[int | None, str | None]:
     if raw is None:
         return None, missing_reason
@@ -43,19 +41,64 @@ def _missing_reason(notes: dict, key: str) -> str:
     return notes.get(key, "cell not found")
 
 
+class _CellColumns:
+    """One cells dataset of a batch as plain columns: reports by position,
+    keys by category code; strings only for what was printed."""
+
+    def __init__(self, categories: dict[str, tuple]):
+        self.categories = categories
+        self.codes = {k: {v: i for i, v in enumerate(cats)} for k, cats in categories.items()}
+        self.report: list[int] = []
+        self.keys: dict[str, list[int]] = {k: [] for k in categories}
+        self.raw: list[str | None] = []
+        self.value: list = []
+        self.error: list[str | None] = []
+
+    def add_row(self, report: int, fixed: dict[str, str], varying: str, varying_values, raws, parsed) -> None:
+        """One printed table row: the `fixed` keys are the row's, `varying`
+        runs along the row's cells; parsed holds (value, error) per cell."""
+        n = min(len(varying_values), len(raws))      # zip's rule: surplus cells are not cells of this row
+        raws, parsed = raws[:n], parsed[:n]
+        self.report.extend([report] * n)
+        for k, v in fixed.items():
+            self.keys[k].extend([self.codes[k][v]] * n)
+        codes = self.codes[varying]
+        self.keys[varying].extend(codes[v] for v in varying_values[:n])
+        self.raw.extend(raws)
+        for value, error in parsed:
+            self.value.append(value)
+            self.error.append(error)
+
+    def frame(self, report_ids: pa.Array, years: pa.Array, value_dtype: str) -> pd.DataFrame:
+        position = pa.array(self.report, type=pa.int64())
+        frame = {
+            "report_id": pd.array(report_ids.take(position), dtype="string"),
+            "year": pd.array(years.take(position), dtype="Int64"),
+        }
+        for k, cats in self.categories.items():
+            frame[k] = pd.Categorical.from_codes(np.asarray(self.keys[k], dtype=np.int64), categories=list(cats))
+        if value_dtype == "Int64":
+            frame["value"] = pd.array(self.value, dtype="Int64")
+        else:
+            frame["value"] = np.array([np.nan if v is None else v for v in self.value], dtype="float64")
+        frame["raw"] = pd.array(self.raw, dtype="string")
+        frame["cell_error"] = pd.array(self.error, dtype="string")
+        return pd.DataFrame(frame)
+
+
 def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
     """The five datasets for one batch.  ``status`` is left null: the
     expectation suites decide it (see expectations.validate)."""
     rep = {k: [] for k in ("report_id", "source_path", "encoding", "template", "year", "agency",
                           "status", "error", "layout", "size", "mtime_ns", "notes", "tables_found",
                           "parser_version")}
-    req = {k: [] for k in ("report_id", "year", "row", "applicant", "value", "raw", "cell_error")}
-    rev = {k: [] for k in ("report_id", "year", "proceeding", "outcome", "value", "raw", "cell_error")}
-    act = {k: [] for k in ("report_id", "year", "article", "item", "metric", "value", "raw", "cell_error")}
+    req = _CellColumns({"row": ROW_KEYS, "applicant": APPLICANTS})
+    rev = _CellColumns({"proceeding": PROCEEDINGS, "outcome": OUTCOMES})
+    act = _CellColumns({"article": ARTICLES, "item": ITEMS, "metric": METRICS})
     sec = {k: [] for k in ("report_id", "number", "title", "text")}
 
     first_path: dict[str, str] = {}
-    for p in batch:
+    for position, p in enumerate(batch):
         if p.report_id is not None and p.extraction is not None:
             if p.report_id in first_path:
                 p.extraction, p.error = None, f"duplicate of {first_path[p.report_id]}"
@@ -80,46 +123,45 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         rep["layout"].append(e.layout)
         rep["notes"].append("; ".join(e.notes) or None)
         rep["tables_found"].append(sum(t is not None for t in (e.active, e.requests, e.review)))
-        rid, year = p.report_id, e.year
         notes = _row_notes(e.notes)
 
         if e.requests is not None:
             keys = REQUEST_ROW_KEYS.get(e.template) or tuple(k for k in ROW_KEYS if k in e.requests)
             for row in keys:
-                cells = e.requests.get(row) or [None] * len(APPLICANTS)
+                cells = e.requests.get(row) or _NONE_ROW[len(APPLICANTS)]
                 reason = _missing_reason(notes, f"requests.{row}")
-                for applicant, raw in zip(APPLICANTS, cells):
-                    _append_cell(req, rid, year, (("row", row), ("applicant", applicant)), raw, *_count(raw, reason))
+                req.add_row(position, {"row": row}, "applicant", APPLICANTS, cells,
+                            [_count(raw, reason) for raw in cells])
 
         if e.review is not None:
             for proceeding in PROCEEDINGS:
-                cells = e.review.get(proceeding) or [None] * len(OUTCOMES)
+                cells = e.review.get(proceeding) or _NONE_ROW[len(OUTCOMES)]
                 reason = _missing_reason(notes, f"review_litigation.{proceeding}") if proceeding in e.review \
                     else notes.get("review_litigation", "cell not found")
-                for outcome, raw in zip(OUTCOMES, cells):
-                    _append_cell(rev, rid, year, (("proceeding", proceeding), ("outcome", outcome)), raw,
-                                 *_count(raw, reason))
+                rev.add_row(position, {"proceeding": proceeding}, "outcome", OUTCOMES, cells,
+                            [_count(raw, reason) for raw in cells])
 
         if e.active is not None:
             template = e.template
             items = active_items(template) if template else list(e.active)
             for article, item in items:
                 metrics = ACTIVE_METRICS[template][article] if template else ()
-                cells = e.active.get((article, item)) or [None] * len(metrics)
+                cells = e.active.get((article, item)) or _NONE_ROW[len(metrics)]
                 reason = _missing_reason(notes, f"active_disclosure.{article}.{item}")
-                for metric, raw in zip(metrics, cells):
-                    _append_cell(act, rid, year, (("article", article), ("item", item), ("metric", metric)), raw,
-                                 *_active_value(metric, raw, reason, e.money_units))
+                act.add_row(position, {"article": article, "item": item}, "metric", metrics, cells,
+                            [_active_value(m, raw, reason, e.money_units) for m, raw in zip(metrics, cells)])
 
         for number, title, text in e.sections:
-            sec["report_id"].append(rid); sec["number"].append(number)
+            sec["report_id"].append(p.report_id); sec["number"].append(number)
             sec["title"].append(title); sec["text"].append(text)
 
+    report_ids = pa.array(rep["report_id"], type=pa.string())
+    years = pa.array(rep["year"], type=pa.int64())
     return {
         "reports": _reports_frame(rep),
-        "requests": _cells_frame(req, {"row": ROW_KEYS, "applicant": APPLICANTS}, "Int64"),
-        "review_litigation": _cells_frame(rev, {"proceeding": PROCEEDINGS, "outcome": OUTCOMES}, "Int64"),
-        "active_disclosure": _cells_frame(act, {"article": ARTICLES, "item": ITEMS, "metric": METRICS}, "float64"),
+        "requests": req.frame(report_ids, years, "Int64"),
+        "review_litigation": rev.frame(report_ids, years, "Int64"),
+        "active_disclosure": act.frame(report_ids, years, "float64"),
         "sections": pd.DataFrame({
             "report_id": pd.array(sec["report_id"], dtype="string"),
             "number": pd.array(sec["number"], dtype="Int64"),
@@ -129,14 +171,7 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
     }
 
 
-def _append_cell(cols: dict, rid: str, year, keys, raw, value, err) -> None:
-    cols["report_id"].append(rid)
-    cols["year"].append(year)
-    for name, key in keys:
-        cols[name].append(key)
-    cols["value"].append(value)
-    cols["raw"].append(raw)
-    cols["cell_error"].append(err)
+_NONE_ROW = {n: [None] * n for n in range(0, 64)}
 
 
 def _row_notes(notes: list[str]) -> dict[str, str]:
@@ -171,20 +206,6 @@ def _reports_frame(rep: dict) -> pd.DataFrame:
         elif k in ("year", "size", "mtime_ns", "tables_found"):
             frame[k] = pd.array(v, dtype="Int64")
     return pd.DataFrame(frame)[list(rep)]
-
-
-def _cells_frame(cols: dict, categories: dict, value_dtype: str) -> pd.DataFrame:
-    frame = {
-        "report_id": pd.array(cols["report_id"], dtype="string"),
-        "year": pd.array(cols["year"], dtype="Int64"),
-    }
-    for k, cats in categories.items():
-        frame[k] = _category(cols[k], cats)
-    frame["value"] = pd.array(cols["value"], dtype=value_dtype) if value_dtype == "Int64" \
-        else pd.array([float("nan") if v is None else v for v in cols["value"]], dtype="float64")
-    frame["raw"] = pd.array(cols["raw"], dtype="string")
-    frame["cell_error"] = pd.array(cols["cell_error"], dtype="string")
-    return pd.DataFrame(frame)
 
 
 def drop_seen_duplicates(frames: dict[str, pd.DataFrame], seen: dict[str, str]) -> dict[str, pd.DataFrame]:
