@@ -12,6 +12,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "data" / "samples" / "reports"
 DEFAULT_OUTPUT = Path("data") / "warehouse"
+from flows.defaults import DEFAULT_BATCH
 
 DESCRIPTION = """\
 xxgk turns Chinese government information disclosure annual reports
@@ -167,28 +168,34 @@ def cmd_run(args) -> int:
 
     _quiet_prefect_env()
     with prefect_api():
-        return _run_flow(args, input_dir, out_dir)
+        from transform.warehouse import Warehouse, WarehouseBusy
 
-
-def _run_flow(args, input_dir: Path, out_dir: Path) -> int:
-    from transform.warehouse import Warehouse, WarehouseBusy
-
-    if not args.wait:
-        # Fail fast, before the flow starts; the flow takes the lock for
-        # real (a run started by a deployment has no CLI in front of it).
+        if not args.wait:
+            # Fail fast, before any worker starts; the flow takes the lock
+            # for real (a run started by a deployment has no CLI in front).
+            try:
+                with Warehouse(out_dir).lock():
+                    pass
+            except WarehouseBusy as exc:
+                return _fail(str(exc))
+        batch_size = args.batch_size or DEFAULT_BATCH
         try:
-            with Warehouse(out_dir).lock():
-                pass
-        except WarehouseBusy as exc:
-            return _fail(str(exc))
+            runner = task_runner(args, input_dir, batch_size)
+        except ImportError as exc:
+            return _fail(f"--dask needs prefect-dask: pip install -e '.[dask]' ({exc})")
+        if hasattr(runner, "start_workers"):
+            runner.start_workers()      # their start-up overlaps the server's
+        try:
+            return _run_flow(args, input_dir, out_dir, runner, batch_size)
+        finally:
+            if hasattr(runner, "discard"):
+                runner.discard()
 
-    from flows.pipeline import DEFAULT_BATCH, xxgk_run
 
-    batch_size = args.batch_size or DEFAULT_BATCH
-    try:
-        runner = task_runner(args, input_dir, batch_size)
-    except ImportError as exc:
-        return _fail(f"--dask needs prefect-dask: pip install -e '.[dask]' ({exc})")
+def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int) -> int:
+    from transform.warehouse import WarehouseBusy
+
+    from flows.pipeline import xxgk_run
     from prefect.task_runners import ThreadPoolTaskRunner
 
     if isinstance(runner, ThreadPoolTaskRunner):
@@ -216,7 +223,7 @@ def task_runner(args, input_dir: Path, batch_size: int):
     """Processes for parsing (the GIL makes threads useless for it), Dask
     when asked, and no worker process at all for a run of one batch, where
     starting one would cost more than it saves."""
-    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+    from prefect.task_runners import ThreadPoolTaskRunner
 
     if args.dask:
         from prefect_dask import DaskTaskRunner
@@ -228,7 +235,9 @@ def task_runner(args, input_dir: Path, batch_size: int):
     files = sum(len(names) for _, _, names in os.walk(input_dir))
     if args.workers <= 1 or files <= batch_size:
         return ThreadPoolTaskRunner(max_workers=1)
-    return ProcessPoolTaskRunner(max_workers=args.workers)
+    from flows.pipeline import EarlyProcessPoolTaskRunner
+
+    return EarlyProcessPoolTaskRunner(max_workers=args.workers)
 
 
 _SERVER: list = []

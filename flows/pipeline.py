@@ -27,7 +27,8 @@ from transform.frames import PARSER_VERSION, build_frames, drop_seen_duplicates,
 from transform.incremental import plan_run
 from transform.warehouse import DATASETS, Warehouse, drop_report_rows, fault_point, write_part
 
-DEFAULT_BATCH = 2500
+from flows.defaults import DEFAULT_BATCH
+
 # Data Docs are built inside the first batch task; their time is in "validate".
 STAGES = ("discover", "read+extract", "transform", "validate", "write")
 
@@ -75,6 +76,66 @@ def prewarm_validator(docs_dir: str | None) -> threading.Thread:
     thread = threading.Thread(target=_validator, args=(docs_dir,), daemon=True, name="xxgk-gx-prewarm")
     thread.start()
     return thread
+
+
+def warm_worker() -> None:
+    """Process-pool initializer: import GX and build this worker's context
+    before its first batch arrives."""
+    _validator(None)
+
+
+def _ready() -> bool:
+    return True
+
+
+class _StartedPool(ProcessPoolTaskRunner):
+    """A ProcessPoolTaskRunner entered ahead of its flow, workers spawning."""
+
+    def start(self) -> "_StartedPool":
+        super().__enter__()
+        self._early = True
+        # one call per worker: the executor spawns a process per pending call
+        for _ in range(self._max_workers):
+            self._executor.submit(_ready)
+        return self
+
+    def __enter__(self):
+        if getattr(self, "_early", False):
+            self._early = False
+            return self
+        return super().__enter__()
+
+
+class EarlyProcessPoolTaskRunner(ProcessPoolTaskRunner):
+    """Prefect's ProcessPoolTaskRunner, whose workers can be started before
+    the flow: ``start_workers()`` spawns them (each imports Prefect and GX,
+    ~7 s of CPU) while the Prefect server starts, instead of after it.  The
+    flow engine enters a duplicate of its runner: the duplicate it gets is
+    the started pool, which the flow then shuts down as usual."""
+
+    def __init__(self, max_workers: int):
+        super().__init__(max_workers=max_workers, initializer=warm_worker)
+        self._started_pool: _StartedPool | None = None
+
+    def start_workers(self) -> None:
+        self._started_pool = _StartedPool(max_workers=self._max_workers, initializer=warm_worker).start()
+
+    def duplicate(self):
+        pool, self._started_pool = self._started_pool, None
+        return pool if pool is not None else super().duplicate()
+
+    def __getstate__(self):
+        # the flow (and with it this runner) is pickled into every task call;
+        # a started pool holds a multiprocessing queue, which cannot be
+        state = self.__dict__.copy()
+        state["_started_pool"] = None
+        return state
+
+    def discard(self) -> None:
+        """Shut down workers started for a flow that never ran."""
+        pool, self._started_pool = self._started_pool, None
+        if pool is not None:
+            pool.__exit__(None, None, None)
 
 
 @task(name="discover", retries=2, retry_delay_seconds=1)
