@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .normalise import is_value_like, strip_cell
+from .normalise import _STRIP_CHARS, is_value_like, strip_cell
 
 
 @dataclass(slots=True)
@@ -20,10 +20,22 @@ class Row:
     cells: list[str]
     first_line: int
     last_line: int = -1
-    # Space-aligned text only: each cell's right edge, in characters and in
-    # display columns (CJK counts 2), to place the figures of a row whose
-    # blank cells left no text.
-    edges: list[tuple[int, int]] | None = None
+    # Space-aligned text only: the printed line, from which `edges` gives
+    # each cell's right edge (in characters and in display columns, CJK
+    # counting 2) to place the figures of a row whose blank cells left no
+    # text.  Computed on demand: only tables with such rows need them.
+    line: str | None = None
+
+    @property
+    def edges(self) -> list[tuple[int, int]] | None:
+        if self.line is None:
+            return None
+        edges, end, width = [], 0, 0
+        for m in _CELL_RE.finditer(self.line):
+            width += display_width(self.line[end:m.end()])
+            end = m.end()
+            edges.append((end, width))
+        return edges
 
 
 _PIPE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -32,6 +44,11 @@ _PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1
 
 
 _INNER_TAB_RE = re.compile(r"[^\t]\t")
+# A separator with the whitespace around it, so that one C-level split
+# yields stripped cells (the separator itself is not whitespace to strip).
+_CELL_SPACE = "".join(c for c in _STRIP_CHARS if c != "\t")
+_TAB_SPLIT_RE = re.compile(f"[{_CELL_SPACE}]*\t[{_CELL_SPACE}]*")
+_PIPE_SPLIT_RE = re.compile(f"[{_CELL_SPACE}\t]*\\|[{_CELL_SPACE}\t]*")
 
 
 def _is_blank_line(line: str) -> bool:
@@ -83,7 +100,7 @@ def rows_pipe(lines: list[str], offset: int = 0) -> list[Row]:
             body = body[1:]
         if body.endswith("|"):
             body = body[:-1]     # the closing pipe ends the row; it opens no cell
-        cells = [strip_cell(c) for c in body.split("|")]
+        cells = _PIPE_SPLIT_RE.split(strip_cell(body))
         rows.append(Row(cells, offset + i, offset + i))
     return rows
 
@@ -98,7 +115,7 @@ def rows_tabrow(lines: list[str], offset: int = 0) -> list[Row]:
     for i, line in enumerate(lines):
         if _is_blank_line(line):
             continue
-        cells = [strip_cell(c) for c in line.split("\t")]
+        cells = _TAB_SPLIT_RE.split(strip_cell(line))
         while len(cells) > 1 and not cells[-1]:
             cells.pop()
         rows.append(Row(cells, offset + i, offset + i))
@@ -181,14 +198,8 @@ def rows_spaced(lines: list[str], offset: int = 0) -> list[Row]:
         if _PAGE_NUMBER_RE.match(line):
             continue
         line = line.replace("\f", "")
-        cells, edges = [], []
-        end = width = 0
-        for m in _CELL_RE.finditer(line):
-            cells.append(strip_cell(m.group()))
-            width += display_width(line[end:m.end()])
-            end = m.end()
-            edges.append((end, width))
-        raw_rows.append(Row(cells, offset + i, offset + i, edges))
+        cells = [strip_cell(c) for c in _CELL_RE.findall(line)]
+        raw_rows.append(Row(cells, offset + i, offset + i, line))
     return raw_rows
 
 

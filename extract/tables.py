@@ -127,17 +127,25 @@ class ColumnGuide:
     keep their order; otherwise the row stays unplaced."""
 
     def __init__(self):
-        self.samples: dict[int, list[list[tuple[int, int]]]] = {}
+        # complete rows by value count; their edges are measured only if a
+        # row of the table turns out to need placing
+        self.rows: dict[int, list[Row]] = {}
 
-    def learn(self, row: Row, values: list[str]) -> None:
-        if row.edges and values:
-            self.samples.setdefault(len(values), []).append(row.edges[len(row.edges) - len(values):])
+    def learn(self, row: Row, values) -> None:
+        if row.line is not None and values:
+            self.rows.setdefault(len(values), []).append(row)
 
-    def place(self, row: Row, values: list[str], expected: int) -> list[str] | None:
-        samples = self.samples.get(expected)
-        if not row.edges or not samples or not 0 < len(values) < expected:
+    def _samples(self, n_values: int) -> list[list[tuple[int, int]]]:
+        return [edges[len(edges) - n_values:] for edges in (r.edges for r in self.rows.get(n_values, ()))]
+
+    def place(self, row: Row, values, expected: int) -> list[str] | None:
+        if row.line is None or not 0 < len(values) < expected:
             return None
-        mine = row.edges[len(row.edges) - len(values):]
+        samples = self._samples(expected)
+        edges_of_row = row.edges
+        if not edges_of_row or not samples:
+            return None
+        mine = edges_of_row[len(edges_of_row) - len(values):]
         best = None
         for unit in (0, 1):       # characters, display columns: whichever the table keeps straight
             columns = [sorted(s[i][unit] for s in samples) for i in range(expected)]
@@ -232,7 +240,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
         placed, note = place(values, width)
         if placed is not None:
             guide.learn(row, values)
-        elif row.edges:
+        elif row.line is not None:
             deferred.append((key, row, values, note))
             continue
         _store(result, key, placed or [None] * width, note, f"requests.{key}")
@@ -427,7 +435,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         result.found = True
         result.span(row)
         placed, note = place(values, len(expected_metrics))
-        if placed is None and row.edges:
+        if placed is None and row.line is not None:
             deferred.append((item, row, values, note))
             widths[item] = len(expected_metrics)
             continue
