@@ -57,7 +57,8 @@ def _is_blank_line(line: str) -> bool:
 
 def detect_layout(lines: list[str]) -> str:
     """Name the layout of a table region: pipe, tabrow, tabcell, spaced, paragraph."""
-    content = [ln for ln in lines if not _is_blank_line(ln)]
+    stripped = [strip_cell(ln) for ln in lines]
+    content = [ln for ln, text in zip(lines, stripped) if text]
     if not content:
         return "paragraph"
     n = len(content)
@@ -71,7 +72,7 @@ def detect_layout(lines: list[str]) -> str:
     if tab_led >= max(3, n * 0.4):
         return "tabcell"
     # A gap inside the stripped line splits it into two cells or more.
-    spaced = sum(1 for ln in content if _PDF_GAP_RE.search(strip_cell(ln)))
+    spaced = sum(1 for text in stripped if text and _PDF_GAP_RE.search(text))
     if spaced >= max(2, n * 0.3):
         return "spaced"
     return "paragraph"

@@ -22,7 +22,9 @@ _SECTION_WORDS = {
     5: re.compile(r"问题|改进|整改|不足"),
     6: re.compile(r"其他|其它"),
 }
-_HEADING_RE = re.compile(r"^[\s\u00a0\u3000]*([一二三四五六])\s*[、.．]\s*(\S.*)$")
+# A section heading line (「三、收到和处理…」); matched over the whole text, so
+# no whitespace class may cross a line end.
+_HEADING_LINE_RE = re.compile(r"^[^\S\n]*([一二三四五六])[^\S\n]*[、.．][^\S\n]*(\S.*)$", re.M)
 
 
 class NotAReport(ValueError):
@@ -56,11 +58,22 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+def _heading_candidates(lines: list[str]):
+    """(line index, match) of every line shaped like a section heading, found
+    by one regex pass over the text rather than one match call per line."""
+    text = "\n".join(lines)
+    i, pos = 0, 0
+    for m in _HEADING_LINE_RE.finditer(text):
+        i += text.count("\n", pos, m.start())
+        pos = m.start()
+        yield i, m
+
+
 def find_sections(lines: list[str]) -> list[Section]:
     found: list[Section] = []
-    for i, line in enumerate(lines):
-        m = _HEADING_RE.match(line)
-        if not m or len(strip_cell(line)) > 60 or "|" in line or line.count("\t") > 1:
+    for i, m in _heading_candidates(lines):
+        line = m[0]
+        if len(strip_cell(line)) > 60 or "|" in line or line.count("\t") > 1:
             continue
         number = SECTION_NUMBERS.index(m[1]) + 1
         if found and number <= found[-1].number:
