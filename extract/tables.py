@@ -58,7 +58,7 @@ def _cell_kind(cell: str) -> int:
 
 # The same rows recur across reports (「（三）不予公开 … 0 0 0 0 0 0 0」, headers,
 # prose lines of the template), so a row's split is memoised on its cells.
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)    # the rows that recur are few; a bigger cache only holds one-offs
 def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     kinds = list(map(_cell_kind, cells))
     end = kinds.index(_FIGURE) if _FIGURE in kinds else len(cells)

@@ -19,7 +19,7 @@ from extract.templates import (
     active_items,
 )
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"   # 0.2.0: validation details say null and "nothing placed"
 
 ROW_KEYS = tuple(r.key for r in REQUEST_ROWS)
 ARTICLES = ("art20_1", "art20_5", "art20_6", "art20_8", "art20_9")
