@@ -60,16 +60,20 @@ class Unreadable(OSError):
 
 
 def read_bytes(entry: FileEntry) -> bytes:
-    """The file's bytes, read so that a file rewritten mid-read is noticed."""
-    if os.path.isdir(entry.path):
-        raise Unreadable("symlink to a directory, not followed")
+    """The file's bytes, read so that a file rewritten mid-read is noticed:
+    its size and mtime, taken on the open file before and after reading,
+    must agree with each other and with what was read."""
     for _ in range(3):
-        before = os.stat(entry.path)
-        if before.st_size >= MAX_BYTES:
-            raise Unreadable(f"file too large for a report ({before.st_size} bytes)")
-        with open(entry.path, "rb") as f:
-            data = f.read(MAX_BYTES)
-        after = os.stat(entry.path)
+        try:
+            f = open(entry.path, "rb", buffering=0)
+        except IsADirectoryError:
+            raise Unreadable("symlink to a directory, not followed") from None
+        with f:
+            before = os.fstat(f.fileno())
+            if before.st_size >= MAX_BYTES:
+                raise Unreadable(f"file too large for a report ({before.st_size} bytes)")
+            data = f.read(before.st_size + 1)     # one byte more shows a file that grew
+            after = os.fstat(f.fileno())
         if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) == (len(data), after.st_mtime_ns):
             return data
     raise Unreadable("file changed while being read")

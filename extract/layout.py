@@ -51,26 +51,33 @@ _TAB_SPLIT_RE = re.compile(f"[{_CELL_SPACE}]*\t[{_CELL_SPACE}]*")
 _PIPE_SPLIT_RE = re.compile(f"[{_CELL_SPACE}\t]*\\|[{_CELL_SPACE}\t]*")
 
 
-def _is_blank_line(line: str) -> bool:
-    return not strip_cell(line)
+def strip_lines(lines: list[str]) -> list[str]:
+    """Every line as strip_cell leaves it, in one pass: layout detection and
+    the row readers both need them, and a report has ~180 lines."""
+    chars = _STRIP_CHARS
+    return [ln.strip(chars) for ln in lines]
 
 
-def detect_layout(lines: list[str]) -> str:
+def detect_layout(lines: list[str], stripped: list[str] | None = None) -> str:
     """Name the layout of a table region: pipe, tabrow, tabcell, spaced, paragraph."""
-    stripped = [strip_cell(ln) for ln in lines]
+    if stripped is None:
+        stripped = strip_lines(lines)
     content = [ln for ln, text in zip(lines, stripped) if text]
     if not content:
         return "paragraph"
     n = len(content)
-    pipes = sum(1 for ln in content if "|" in ln)
-    if pipes >= max(1, n * 0.3):
+    # Most regions hold no pipe or no tab at all: one scan of the joined
+    # text then spares the per-line counts.
+    joined = "\n".join(content)
+    if "|" in joined and sum(1 for ln in content if "|" in ln) >= max(1, n * 0.3):
         return "pipe"
-    inner_tabs = sum(1 for ln in content if "\t" in ln and (ln.count("\t") >= 2 or _INNER_TAB_RE.search(ln.rstrip("\t"))))
-    if inner_tabs >= max(1, n * 0.3):
-        return "tabrow"
-    tab_led = sum(1 for ln in content if ln.startswith("\t"))
-    if tab_led >= max(3, n * 0.4):
-        return "tabcell"
+    if "\t" in joined:
+        inner_tabs = sum(1 for ln in content if "\t" in ln and (ln.count("\t") >= 2 or _INNER_TAB_RE.search(ln.rstrip("\t"))))
+        if inner_tabs >= max(1, n * 0.3):
+            return "tabrow"
+        tab_led = sum(1 for ln in content if ln.startswith("\t"))
+        if tab_led >= max(3, n * 0.4):
+            return "tabcell"
     # A gap inside the stripped line splits it into two cells or more.
     spaced = sum(1 for text in stripped if text and _PDF_GAP_RE.search(text))
     if spaced >= max(2, n * 0.3):
@@ -78,8 +85,11 @@ def detect_layout(lines: list[str]) -> str:
     return "paragraph"
 
 
-def to_rows(lines: list[str], offset: int = 0, layout: str | None = None) -> tuple[str, list[Row]]:
-    layout = layout or detect_layout(lines)
+def to_rows(lines: list[str], offset: int = 0, layout: str | None = None,
+            stripped: list[str] | None = None) -> tuple[str, list[Row]]:
+    if stripped is None:
+        stripped = strip_lines(lines)
+    layout = layout or detect_layout(lines, stripped)
     fn = {
         "pipe": rows_pipe,
         "tabrow": rows_tabrow,
@@ -87,14 +97,14 @@ def to_rows(lines: list[str], offset: int = 0, layout: str | None = None) -> tup
         "spaced": rows_spaced,
         "paragraph": rows_paragraph,
     }[layout]
-    return layout, fn(lines, offset)
+    return layout, fn(lines, offset, stripped)
 
 
-def rows_pipe(lines: list[str], offset: int = 0) -> list[Row]:
+def rows_pipe(lines: list[str], offset: int = 0, stripped: list[str] | None = None) -> list[Row]:
     """`a | b | c |` rows, with or without outer pipes; Markdown `|---|` skipped."""
     rows = []
-    for i, line in enumerate(lines):
-        if _is_blank_line(line) or _PIPE_SEPARATOR_RE.match(line):
+    for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
+        if not text or _PIPE_SEPARATOR_RE.match(line):
             continue
         body = line.strip()
         if body.startswith("|"):
@@ -106,60 +116,61 @@ def rows_pipe(lines: list[str], offset: int = 0) -> list[Row]:
     return rows
 
 
-def rows_tabrow(lines: list[str], offset: int = 0) -> list[Row]:
+def rows_tabrow(lines: list[str], offset: int = 0, stripped: list[str] | None = None) -> list[Row]:
     """One row per line, cells separated by tabs (merged cells left empty).
 
     Trailing empty cells are dropped: converters end rows with stray tabs,
     so an empty last cell cannot be told from one that is not there, and
     reading it as a blank figure would shift a row that lost a cell."""
     rows = []
-    for i, line in enumerate(lines):
-        if _is_blank_line(line):
+    split = _TAB_SPLIT_RE.split
+    for i, text in enumerate(stripped or strip_lines(lines)):
+        if not text:
             continue
-        cells = _TAB_SPLIT_RE.split(strip_cell(line))
+        cells = split(text)
         while len(cells) > 1 and not cells[-1]:
             cells.pop()
         rows.append(Row(cells, offset + i, offset + i))
     return rows
 
 
-def rows_tabcell(lines: list[str], offset: int = 0) -> list[Row]:
+def rows_tabcell(lines: list[str], offset: int = 0, stripped: list[str] | None = None) -> list[Row]:
     """One cell per line, each cell led by a tab; a blank line before a
     tab-led line ends the row.  An untabbed line continues the cell before it
     (a wrapped header such as 「本年新\\n\\n公开数量」)."""
     rows: list[Row] = []
     current: Row | None = None
     saw_blank = False
-    for i, line in enumerate(lines):
-        if _is_blank_line(line) and not line.startswith("\t"):
+    for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
+        tab_led = line.startswith("\t")
+        if not text and not tab_led:
             saw_blank = True
             continue
-        if line.startswith("\t"):
+        if tab_led:
             if current is None or saw_blank:
                 current = Row([], offset + i)
                 rows.append(current)
-            current.cells.append(strip_cell(line))
+            current.cells.append(text)
         elif current is not None and current.cells:
-            current.cells[-1] += strip_cell(line)
+            current.cells[-1] += text
         else:
-            current = Row([strip_cell(line)], offset + i)
+            current = Row([text], offset + i)
             rows.append(current)
         current.last_line = offset + i
         saw_blank = False
     return rows
 
 
-def rows_paragraph(lines: list[str], offset: int = 0) -> list[Row]:
+def rows_paragraph(lines: list[str], offset: int = 0, stripped: list[str] | None = None) -> list[Row]:
     """One cell per paragraph, paragraphs separated by blank lines; lines
     that follow each other without a blank belong to one wrapped cell.  A
     line of only NBSP is an empty cell, not a separator."""
     cells: list[tuple[str, int, int]] = []
     open_cell = False
-    for i, line in enumerate(lines):
+    for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
         if not line.strip() and "\u00a0" not in line and "\u3000" not in line:
             open_cell = False
             continue
-        text = strip_cell(line)
         if open_cell and text and cells[-1][0] and not is_value_like(text) and not is_value_like(cells[-1][0]):
             s, first, _ = cells[-1]
             cells[-1] = (s + text, first, offset + i)
@@ -187,14 +198,14 @@ def rebuild_rows(cells: list[tuple[str, int, int]]) -> list[Row]:
     return rows
 
 
-def rows_spaced(lines: list[str], offset: int = 0) -> list[Row]:
+def rows_spaced(lines: list[str], offset: int = 0, stripped: list[str] | None = None) -> list[Row]:
     """Space-aligned text (pdftotext -layout): cells separated by two or more
     spaces.  A line with no value cells directly above or below a row that has
     them is a wrapped label: it is joined to that row's label.  Page numbers
     and repeated headers between page breaks are dropped."""
     raw_rows: list[Row] = []
-    for i, line in enumerate(lines):
-        if _is_blank_line(line) or "\f" in line and _is_blank_line(line.replace("\f", "")):
+    for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
+        if not text:     # form feeds are stripped too: a page break alone is blank
             continue
         if _PAGE_NUMBER_RE.match(line):
             continue

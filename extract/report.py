@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import tables
-from .layout import to_rows
+from .layout import strip_lines, to_rows
 from .normalise import label_key, squash, strip_cell
 from .html import html_to_text, looks_like_html
 from .templates import TEMPLATE_MARKERS, TEMPLATE_ROWS
@@ -117,8 +117,9 @@ _AGENCY_BY_RE = re.compile(r"本报告(?:是)?由(?P<agency>[^，,。（(根依�
 _AGENCY_NOISE_RE = re.compile(r"^[\s\u00a0\u3000【\[]+|[\s\u00a0\u3000】\]]+$")
 
 
-def find_title_and_agency(lines: list[str], first_section: int) -> tuple[str | None, str | None]:
-    head = [(i, strip_cell(ln)) for i, ln in enumerate(lines[:first_section]) if strip_cell(ln)][:6]
+def find_title_and_agency(lines: list[str], first_section: int,
+                          stripped: list[str] | None = None) -> tuple[str | None, str | None]:
+    head = [(i, text) for i, text in enumerate((stripped or strip_lines(lines))[:first_section]) if text][:6]
     title = agency = None
     for pos, (i, line) in enumerate(head):
         if len(line) > 60:
@@ -178,10 +179,11 @@ def extract_report(text: str) -> ReportExtraction:
         return (s.first_line + 1, s.end_line) if s else whole
 
     regions = {n: region(n) for n in (2, 3, 4)}
+    stripped = strip_lines(lines)
     parsed = {}
     layouts = {}
     for n, (a, b) in regions.items():
-        layouts[n], parsed[n] = to_rows(lines[a:b], a)
+        layouts[n], parsed[n] = to_rows(lines[a:b], a, stripped=stripped[a:b])
 
     requests = tables.extract_requests(parsed[3])
     table2_keys = [label_key(c) for row in parsed[2] for c in row.cells if c]
@@ -191,7 +193,7 @@ def extract_report(text: str) -> ReportExtraction:
     notes += active.notes + requests.notes + review.notes
 
     first_section = sections[0].first_line if sections else min(len(lines), 10)
-    title, agency = find_title_and_agency(lines, first_section)
+    title, agency = find_title_and_agency(lines, first_section, stripped)
     head_end = by_number[2].first_line if 2 in by_number else min(len(lines), 40)
     year = find_year(lines, lines[:head_end], title)
 
@@ -206,7 +208,7 @@ def extract_report(text: str) -> ReportExtraction:
             table_lines.update(range(t.first_line, t.last_line + 1))
     section_rows = []
     for s in sections:
-        body = [strip_cell(lines[i]) for i in range(s.first_line + 1, s.end_line) if i not in table_lines]
+        body = [stripped[i] for i in range(s.first_line + 1, s.end_line) if i not in table_lines]
         section_rows.append((s.number, s.title, "\n".join(b for b in body if b)))
 
     return ReportExtraction(

@@ -39,12 +39,20 @@ def split_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(label cells, value cells).  Value cells start after the last label
     that precedes the first non-blank value, so merged-cell blanks between a
     label and its numbers stay with the numbers (to be trimmed by place)."""
+    return _split_cells(tuple(cells))[:2]
+
+
+def classify_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """split_row's (labels, values) and whether the values print anything
+    other than no-figure markers, from one memoised pass."""
     return _split_cells(tuple(cells))
 
 
 # What a cell is to the row split: nothing, a label, a printed "no figure"
-# marker (「-」「无」: value-like, not a figure), or a figure.
+# marker (「-」「无」: value-like, not a figure), or a figure.  Kinds are
+# bytes so that a row's kinds form a bytes object searched in C.
 _EMPTY, _LABEL, _MARKER, _FIGURE = range(4)
+_LABEL_B, _FIGURE_B = bytes([_LABEL]), bytes([_FIGURE])
 
 
 @lru_cache(maxsize=1 << 16)
@@ -56,21 +64,24 @@ def _cell_kind(cell: str) -> int:
     return _MARKER if is_blank(cell) else _FIGURE
 
 
-# The same rows recur across reports (「（三）不予公开 … 0 0 0 0 0 0 0」, headers,
-# prose lines of the template), so a row's split is memoised on its cells.
-@lru_cache(maxsize=1 << 14)    # the rows that recur are few; a bigger cache only holds one-offs
-def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    kinds = list(map(_cell_kind, cells))
-    end = kinds.index(_FIGURE) if _FIGURE in kinds else len(cells)
-    label_idx = [i for i in range(end) if kinds[i] == _LABEL]
-    if not label_idx:
-        return (), cells
-    return tuple(cells[i] for i in label_idx), cells[label_idx[-1] + 1:]
-
-
-def has_values(values) -> bool:
-    """Anything printed other than a no-figure marker."""
-    return any(_cell_kind(c) in (_LABEL, _FIGURE) for c in values)
+# Not memoised per row: cells are (the kinds are), and with them a row's
+# split costs less than hashing the row for a lookup that misses 40 % of
+# the time.
+def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    kinds = bytes(map(_cell_kind, cells))
+    end = kinds.find(_FIGURE_B)
+    if end < 0:
+        end = len(cells)
+    last = kinds.rfind(_LABEL_B, 0, end)
+    if last < 0:
+        labels: tuple[str, ...] = ()
+    elif kinds.count(_LABEL_B, 0, last) == 0:
+        labels = (cells[last],)
+    else:
+        labels = tuple(c for c, k in zip(cells[:last + 1], kinds) if k == _LABEL)
+    start = last + 1
+    values_printed = kinds.find(_FIGURE_B, start) >= 0 or kinds.find(_LABEL_B, start) >= 0
+    return labels, cells[start:], values_printed
 
 
 def place(values: list[str], expected: int) -> tuple[list[str] | None, str | None]:
@@ -83,6 +94,8 @@ def place(values: list[str], expected: int) -> tuple[list[str] | None, str | Non
     n = len(values)
     if n < expected:
         return None, f"{n} cells for {expected} columns"
+    if n == expected and (expected == 1 or not is_empty(values[0])):
+        return list(values), None      # the usual row: nothing to drop, nothing to doubt
     surplus = n - expected
     outcomes = set()
     for lead in range(surplus + 1):
@@ -212,11 +225,11 @@ def extract_requests(rows: list[Row]) -> TableResult:
     guide, deferred = ColumnGuide(), []
     pending_key, pending_text = None, ""
     for row in rows:
-        labels, values = split_row(row.cells)
+        labels, values, printed = classify_row(row.cells)
         header = any(map(_is_request_header, labels))
         if header:
             result.span(row)        # header rows belong to the table, not the prose
-        if not has_values(values):
+        if not printed:
             if header or not labels:
                 pending_key, pending_text = None, ""
             elif _NUMBERED_RE.match(labels[0]) or _match(labels) is not None:
@@ -302,11 +315,11 @@ def extract_review(rows: list[Row]) -> TableResult:
     header_outcomes: list[str] = []
     value_rows = []
     for row in rows:
-        labels, values = split_row(row.cells)
+        labels, values, printed = classify_row(row.cells)
         if any(map(_names_review, labels)):
             result.found = True
             result.span(row)
-        if has_values(values):
+        if printed:
             value_rows.append((row, labels, values))
             header_outcomes.extend(o for o in map(_outcome_of, labels) if o)
         else:
@@ -406,13 +419,13 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     pending = None        # an item label whose figures are on the next line
     guide, deferred, widths = ColumnGuide(), [], {}
     for row in rows:
-        labels, values = split_row(row.cells)
+        labels, values, printed = classify_row(row.cells)
         if any(map(_names_article, labels)):
             header = []
             result.span(row)
         metrics = _metrics_of(labels)
         item = next(filter(None, map(_item_of, reversed(labels))), None)
-        if not has_values(values):
+        if not printed:
             if metrics:
                 header = metrics
                 for label in labels:

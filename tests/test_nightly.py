@@ -190,13 +190,13 @@ def test_file_changing_while_read(tmp_path, monkeypatch):
     path = tmp_path / "a.txt"
     path.write_text("x")
     sizes = iter(range(100))
-    real_stat = os.stat
+    real_fstat = os.fstat
 
-    def growing_stat(p, *a, **k):
-        st = real_stat(p, *a, **k)
+    def growing_fstat(fd):      # the open file's size grows between the reads of it
+        st = real_fstat(fd)
         return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid,
                                next(sizes), st.st_atime, st.st_mtime, st.st_ctime))
 
-    monkeypatch.setattr(files.os, "stat", growing_stat)
+    monkeypatch.setattr(files.os, "fstat", growing_fstat)
     record = files.parse_file(files.FileEntry(str(path), "a.txt", 1, 1))
     assert record.error == "file changed while being read"
