@@ -11,6 +11,7 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .views import SUBJECT_COLUMNS, build_views
@@ -88,7 +89,7 @@ class Validator:
         memory (a long run would grow with the corpus) or paying their
         serialisation."""
         views = build_views(frames)
-        outcome: dict[tuple[str, str], list] = {}   # (report_id, name) -> [success, details]
+        parts = []
         for name, spec in self.specs.items():
             view = views[name]
             if view.empty:
@@ -103,37 +104,70 @@ class Validator:
                 # looked up below in one vectorised step instead.
                 run = batch.validate(self.suites[name], result_format={"result_format": "COMPLETE"})
             for er, espec in zip(run.results, spec["expectations"]):
-                self._collect(er, espec, view, ["report_id", *SUBJECT_COLUMNS[name]], outcome)
-        rows = {"report_id": [], "expectation": [], "success": [], "details": []}
-        for (rid, name), (success, details) in sorted(outcome.items()):
-            rows["report_id"].append(rid)
-            rows["expectation"].append(name)
-            rows["success"].append(success)
-            rows["details"].append("; ".join(details[:MAX_DETAILS]) + (f"; … {len(details) - MAX_DETAILS} more" if len(details) > MAX_DETAILS else "") if details else None)
-        return pd.DataFrame({
-            "report_id": pd.array(rows["report_id"], dtype="string"),
-            "expectation": pd.Categorical(rows["expectation"], categories=expectation_names()),
-            "success": pd.array(rows["success"], dtype="boolean"),
-            "details": pd.array(rows["details"], dtype="string"),
-        })
+                parts.append(self._collect(er, espec, view, ["report_id", *SUBJECT_COLUMNS[name]]))
+        return _validations_frame(parts)
 
-    def _collect(self, er, espec: dict, view: pd.DataFrame, subject: list[str], outcome: dict) -> None:
+    def _collect(self, er, espec: dict, view: pd.DataFrame, subject: list[str]) -> tuple:
+        """(expectation, the reports it evaluated, failing report -> details)."""
         name = espec["meta"]["name"]
         kwargs = espec["kwargs"]
-        scope = view[condition_mask(view, kwargs["row_condition"])] if kwargs.get("row_condition") else view
         if er.exception_info and er.exception_info.get("raised_exception"):
             raise RuntimeError(f"expectation {name} raised: {er.exception_info.get('exception_message')}")
-        for rid in scope["report_id"].unique():
-            outcome.setdefault((rid, name), [True, []])
+        reports = view["report_id"]
+        if kwargs.get("row_condition"):
+            reports = reports[condition_mask(view, kwargs["row_condition"])]
+        evaluated = _present(reports)
+        failures: dict[str, list[str]] = {}
         for entry in failing_rows(er.result.get("unexpected_index_list") or [], view, name_columns(subject, kwargs)):
-            rid = entry["report_id"]
-            slot = outcome.setdefault((rid, name), [True, []])
-            slot[0] = False
-            slot[1].append(describe(entry, kwargs))
+            failures.setdefault(entry["report_id"], []).append(describe(entry, kwargs))
+        return name, evaluated, failures
 
     def build_docs(self) -> None:
         if self.docs_dir is not None:
             self.context.build_data_docs(site_names=["xxgk"])
+
+
+def _present(reports: pd.Series) -> list[str]:
+    """The distinct report ids of a view's column (categorical or not)."""
+    if isinstance(reports.dtype, pd.CategoricalDtype):
+        codes = np.unique(reports.cat.codes.to_numpy())
+        return list(reports.cat.categories.take(codes[codes >= 0]))
+    return list(reports.dropna().unique())
+
+
+def _validations_frame(parts: list[tuple]) -> pd.DataFrame:
+    """One row per (report, expectation) evaluated, sorted by both: a
+    report fails an expectation when any of its rows did (expectations of
+    one name in several suites count as one)."""
+    merged: dict[str, tuple[dict, dict]] = {}
+    for name, evaluated, failures in parts:
+        seen, failed = merged.setdefault(name, ({}, {}))
+        seen.update(dict.fromkeys(evaluated))
+        seen.update(dict.fromkeys(failures))
+        for rid, details in failures.items():
+            failed.setdefault(rid, []).extend(details)
+    order = expectation_names()
+    report_ids, names, success, details = [], [], [], []
+    for name, (seen, failed) in merged.items():
+        report_ids.extend(seen)
+        names.append(np.full(len(seen), order.index(name)))
+        success.extend(rid not in failed for rid in seen)
+        details.extend(_join_details(failed[rid]) if rid in failed else None for rid in seen)
+    frame = pd.DataFrame({
+        "report_id": pd.array(report_ids, dtype="string"),
+        "expectation": pd.Categorical.from_codes(np.concatenate(names) if names else np.array([], dtype=int),
+                                                 categories=order),
+        "success": pd.array(success, dtype="boolean"),
+        "details": pd.array(details, dtype="string"),
+    })
+    return frame.sort_values(["report_id", "expectation"], ignore_index=True)
+
+
+def _join_details(details: list[str]) -> str | None:
+    if not details:
+        return None
+    more = f"; … {len(details) - MAX_DETAILS} more" if len(details) > MAX_DETAILS else ""
+    return "; ".join(details[:MAX_DETAILS]) + more
 
 
 def name_columns(subject: list[str], kwargs: dict) -> list[str]:

@@ -9,6 +9,8 @@ import itertools
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from extract.templates import SIGNED_METRICS, TEMPLATE_YEARS
 
@@ -33,41 +35,52 @@ _CELL_KEYS = (("requests", ("row", "applicant")),
 _CELLS_COLUMNS = ("report_id", "cell", "value", "raw", "cell_error", "signed")
 
 
-def _cell_names(dataset: str, f: pd.DataFrame, keys) -> pd.Categorical:
-    """'requests.new_received.natural_person' per row, built from the key
-    columns' category codes (no per-row string work)."""
+def _cell_codes(dataset: str, f: pd.DataFrame, keys) -> tuple[np.ndarray, list[str]]:
+    """Codes into 'requests.new_received.natural_person'-style names, built
+    from the key columns' category codes (no per-row string work)."""
     cats = [list(f[k].cat.categories) for k in keys]
     codes = np.zeros(len(f), dtype=np.int64)
     for k, c in zip(keys, cats):
         codes = codes * len(c) + f[k].cat.codes.to_numpy()
-    names = [".".join((dataset,) + p) for p in itertools.product(*cats)]
-    return pd.Categorical.from_codes(codes, categories=names)
+    return codes, [".".join((dataset,) + p) for p in itertools.product(*cats)]
+
+
+def encode_strings(columns: list[pd.Series]) -> pd.Categorical:
+    """The string columns, concatenated, as one Categorical (categories in
+    order of appearance).  Arrow dictionary-encodes in C; pandas' astype
+    ("category") of a string column hashes it through Python objects."""
+    arrays = [pa.array(c.array) for c in columns]
+    encoded = pc.dictionary_encode(pa.chunked_array(arrays, type=pa.large_string()).combine_chunks())
+    categories = pd.Index(pd.arrays.ArrowStringArray(encoded.dictionary))
+    return pd.Categorical.from_codes(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False),
+                                     categories=categories)
 
 
 def cells_view(frames: dict[str, pd.DataFrame], datasets: tuple[str, ...]) -> pd.DataFrame:
     """One row per cell of the given datasets, named for people
     ('requests.new_received.natural_person')."""
-    parts = []
-    for dataset, keys in _CELL_KEYS:
-        f = frames[dataset]
-        if dataset not in datasets or f.empty:
-            continue
-        parts.append(pd.DataFrame({
-            "report_id": f["report_id"],
-            "cell": _cell_names(dataset, f, keys),
-            "value": f["value"].astype("float64"),
-            "raw": f["raw"],
-            "cell_error": f["cell_error"],
-            "signed": f["metric"].isin(SIGNED_METRICS).to_numpy() if "metric" in f else np.zeros(len(f), bool),
-        }))
+    parts = [(dataset, keys, frames[dataset]) for dataset, keys in _CELL_KEYS
+             if dataset in datasets and not frames[dataset].empty]
     if not parts:
         return pd.DataFrame({c: [] for c in _CELLS_COLUMNS})
-    cells = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     # Categories, not strings: GX filters and takes rows of these frames many
     # times per expectation, and a string column costs 10x an integer code.
-    for c in ("report_id", "raw", "cell_error"):
-        cells[c] = cells[c].astype("category")
-    return cells
+    names: list[str] = []
+    codes = []
+    for dataset, keys, f in parts:
+        c, n = _cell_codes(dataset, f, keys)
+        codes.append(c + len(names))
+        names.extend(n)
+    frames_ = [f for _, _, f in parts]
+    return pd.DataFrame({
+        "report_id": encode_strings([f["report_id"] for f in frames_]),
+        "cell": pd.Categorical.from_codes(np.concatenate(codes), categories=names),
+        "value": np.concatenate([f["value"].to_numpy(dtype="float64", na_value=np.nan) for f in frames_]),
+        "raw": encode_strings([f["raw"] for f in frames_]),
+        "cell_error": encode_strings([f["cell_error"] for f in frames_]),
+        "signed": np.concatenate([f["metric"].isin(SIGNED_METRICS).to_numpy() if "metric" in f
+                                  else np.zeros(len(f), bool) for f in frames_]),
+    })
 
 
 def _wide(frame: pd.DataFrame, index: list[str], columns: str) -> pd.DataFrame:
@@ -78,7 +91,8 @@ def _wide(frame: pd.DataFrame, index: list[str], columns: str) -> pd.DataFrame:
     names = [str(c) for c in frame[columns].cat.categories]
     if frame.empty:
         return pd.DataFrame(columns=index + names)
-    report_codes, report_ids = pd.factorize(frame[index[0]])
+    reports = encode_strings([frame[index[0]]])
+    report_codes, report_ids = reports.codes, reports.categories
     key = frame[index[1]]
     n_keys = len(key.cat.categories)
     pair = report_codes.astype(np.int64) * n_keys + key.cat.codes.to_numpy()
@@ -86,7 +100,7 @@ def _wide(frame: pd.DataFrame, index: list[str], columns: str) -> pd.DataFrame:
     values = np.full((len(pairs), len(names)), np.nan)
     values[slot, frame[columns].cat.codes.to_numpy()] = frame["value"].to_numpy(dtype="float64", na_value=np.nan)
     wide = pd.DataFrame(values, columns=names)
-    wide.insert(0, index[0], pd.array(np.asarray(report_ids)[pairs // n_keys], dtype="string"))
+    wide.insert(0, index[0], pd.Categorical.from_codes(pairs // n_keys, categories=report_ids))
     wide.insert(1, index[1], pd.Categorical.from_codes(pairs % n_keys, dtype=key.dtype))
     return wide
 
