@@ -43,6 +43,8 @@ def _read_count(raw: str) -> tuple[int | None, str | None]:
 def _counts(cells, missing_reason: str) -> list[tuple[int | None, str | None]]:
     """(value, cell_error) of each cell of a row; an unplaced cell (None)
     is null with the reason it was not placed."""
+    if None not in cells:
+        return list(map(_read_count, cells))
     return [(None, missing_reason) if raw is None else _read_count(raw) for raw in cells]
 
 
@@ -78,6 +80,31 @@ class _CellColumns:
         values, errors = zip(*parsed[:n])
         self.value.extend(values)
         self.error.extend(errors)
+
+    def add_grid(self, report: int, row_key: str, row_names: tuple[str, ...], column_key: str,
+                 column_names: tuple[str, ...], cells: list, parsed: list) -> None:
+        """A whole table of len(row_names) rows of one cell per column name,
+        cells and parsed (value, error) flat in row-major order: add_row for
+        every row in one step."""
+        if not cells:
+            return
+        self.report.extend([report] * len(cells))
+        row_codes, column_codes = self._grid_codes(row_key, row_names, column_key, column_names)
+        self.keys[row_key].extend(row_codes)
+        self.keys[column_key].extend(column_codes)
+        self.raw.extend(cells)
+        values, errors = zip(*parsed)
+        self.value.extend(values)
+        self.error.extend(errors)
+
+    def _grid_codes(self, row_key: str, row_names: tuple, column_key: str, column_names: tuple):
+        cached = self._along.get((row_key, row_names, column_key, column_names))
+        if cached is None:
+            rows = [self.codes[row_key][r] for r in row_names]
+            columns = [self.codes[column_key][c] for c in column_names]
+            cached = self._along[(row_key, row_names, column_key, column_names)] = (
+                [r for r in rows for _ in columns], columns * len(rows))
+        return cached
 
     def _codes_along(self, key: str, names: tuple[str, ...]) -> list[int]:
         """The category codes of a row's varying key (the same few tuples
@@ -159,10 +186,18 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
 
         if e.requests is not None:
             keys = REQUEST_ROW_KEYS.get(e.template) or tuple(k for k in ROW_KEYS if k in e.requests)
-            for row in keys:
-                cells = e.requests.get(row) or _NONE_ROW[len(APPLICANTS)]
-                reason = _missing_reason(notes, f"requests.{row}")
-                req.add_row(position, {"row": row}, "applicant", APPLICANTS, cells, _counts(cells, reason))
+            rows = [e.requests.get(row) or _NONE_ROW[len(APPLICANTS)] for row in keys]
+            if all(len(cells) == len(APPLICANTS) for cells in rows):
+                # the whole table at once: table 3 is most of a report's cells
+                reasons = [_missing_reason(notes, f"requests.{row}") for row in keys] if notes \
+                    else ["cell not found"] * len(keys)
+                req.add_grid(position, "row", keys, "applicant", APPLICANTS,
+                             [c for cells in rows for c in cells],
+                             [v for cells, reason in zip(rows, reasons) for v in _counts(cells, reason)])
+            else:
+                for row, cells in zip(keys, rows):
+                    reason = _missing_reason(notes, f"requests.{row}")
+                    req.add_row(position, {"row": row}, "applicant", APPLICANTS, cells, _counts(cells, reason))
 
         if e.review is not None:
             for proceeding in PROCEEDINGS:
