@@ -32,25 +32,30 @@ def discover(root: str) -> list[FileEntry]:
     """Every file under root, recursively, sorted by relative path.  Symlinks
     to files are listed (reading them says if they are broken); symlinked
     directories are not followed, so a symlink loop cannot trap the walk."""
-    entries = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for d in list(dirnames):
-            if os.path.islink(os.path.join(dirpath, d)):
-                # listed as a file: its record says it was not followed
-                filenames.append(d)
-                dirnames.remove(d)
-        for name in filenames:
-            if name.startswith(".xxgk"):
+    entries: list[FileEntry] = []
+    pending = [(os.fspath(root), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            with os.scandir(directory) as it:
+                children = list(it)
+        except OSError:
+            continue
+        for child in children:
+            if child.name.startswith(".xxgk"):
                 continue
-            path = os.path.join(dirpath, name)
-            rel = printable_path(os.path.relpath(path, root).replace(os.sep, "/"))
+            rel = prefix + child.name
+            # is_dir(follow_symlinks=False): a symlinked directory is listed
+            # as a file, whose record says it was not followed
+            if child.is_dir(follow_symlinks=False):
+                pending.append((child.path, rel + "/"))
+                continue
             try:
-                st = os.stat(path)
+                st = child.stat()
                 size, mtime = st.st_size, st.st_mtime_ns
             except OSError:
                 size, mtime = -1, -1
-            entries.append(FileEntry(path, rel, size, mtime))
+            entries.append(FileEntry(child.path, printable_path(rel), size, mtime))
     entries.sort(key=lambda e: e.rel)
     return entries
 

@@ -53,15 +53,21 @@ class ReportExtraction:
     notes: list[str] = field(default_factory=list)
 
 
+def unify_newlines(text: str) -> str:
+    # CRLF and lone CR both end a line.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def split_lines(text: str) -> list[str]:
-    # CRLF, lone CR and form feeds (PDF page breaks) all end a line.
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return unify_newlines(text).split("\n")
 
 
-def _heading_candidates(lines: list[str]):
+def _heading_candidates(lines: list[str], text: str | None = None):
     """(line index, match) of every line shaped like a section heading, found
-    by one regex pass over the text rather than one match call per line."""
-    text = "\n".join(lines)
+    by one regex pass over the text (the lines joined, if not given) rather
+    than one match call per line."""
+    if text is None:
+        text = "\n".join(lines)
     i, pos = 0, 0
     for m in _HEADING_LINE_RE.finditer(text):
         i += text.count("\n", pos, m.start())
@@ -69,9 +75,10 @@ def _heading_candidates(lines: list[str]):
         yield i, m
 
 
-def find_sections(lines: list[str]) -> list[Section]:
+def find_sections(lines: list[str], text: str | None = None) -> list[Section]:
+    """The numbered sections 一…六; text, if given, is the lines joined by newlines."""
     found: list[Section] = []
-    for i, m in _heading_candidates(lines):
+    for i, m in _heading_candidates(lines, text):
         line = m[0]
         if len(strip_cell(line)) > 60 or "|" in line or line.count("\t") > 1:
             continue
@@ -86,15 +93,14 @@ def find_sections(lines: list[str]) -> list[Section]:
     return found
 
 
-def find_year(lines: list[str], head: list[str], title: str | None) -> int | None:
+def find_year(lines: list[str], head: list[str], title: str | None, text: str | None = None) -> int | None:
     """The year the report covers: from its title, its statistics period, a
     「2020年度…年度报告」 phrase, or the year the opening prose names most."""
     if title:
         m = re.search(r"(20\d\d)\s*年", title)
         if m:
             return int(m[1])
-    text = "\n".join(lines)
-    flat = squash(text)
+    flat = squash("\n".join(lines) if text is None else text)
     m = re.search(r"(?:统计期限?|统计时限|统计期间|统计周期)[^。\n]{0,8}?(20\d\d)年1月1日", flat)
     if m:
         return int(m[1])
@@ -169,8 +175,9 @@ def detect_template(table2_keys: list[str], request_rows: set[str]) -> tuple[str
 def extract_report(text: str) -> ReportExtraction:
     if looks_like_html(text):
         text = html_to_text(text)
-    lines = split_lines(text)
-    sections = find_sections(lines)
+    text = unify_newlines(text)
+    lines = text.split("\n")
+    sections = find_sections(lines, text)
     by_number = {s.number: s for s in sections}
     whole = (0, len(lines))
 
@@ -195,7 +202,7 @@ def extract_report(text: str) -> ReportExtraction:
     first_section = sections[0].first_line if sections else min(len(lines), 10)
     title, agency = find_title_and_agency(lines, first_section, stripped)
     head_end = by_number[2].first_line if 2 in by_number else min(len(lines), 40)
-    year = find_year(lines, lines[:head_end], title)
+    year = find_year(lines, lines[:head_end], title, text)
 
     if not (active.found or requests.found or review.found):
         if re.search(r"政府信息公开|政务公开", text):
