@@ -12,7 +12,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "data" / "samples" / "reports"
 DEFAULT_OUTPUT = Path("data") / "warehouse"
-from flows.defaults import DEFAULT_BATCH
+from flows.defaults import DEFAULT_BATCH, SMALL_RUN
 
 DESCRIPTION = """\
 xxgk turns Chinese government information disclosure annual reports
@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--full", action="store_true", help="reparse every file, not only new and changed ones")
     run.add_argument("--wait", action="store_true",
                      help="if another run holds the warehouse, wait for it instead of stopping")
-    run.add_argument("--batch-size", type=int, default=None, help="files per batch task (default 2500): bigger batches amortise each GX run")
+    run.add_argument("--batch-size", type=int, default=None,
+                     help="files per batch task (default: as many as keep every worker busy, at most "
+                          f"{DEFAULT_BATCH}): bigger batches amortise each GX run")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                      help="parallel worker processes for parsing and validation (default: one per core)")
     run.add_argument("--dask", metavar="ADDRESS", default=None,
@@ -178,9 +180,9 @@ def cmd_run(args) -> int:
                     pass
             except WarehouseBusy as exc:
                 return _fail(str(exc))
-        batch_size = args.batch_size or DEFAULT_BATCH
+        batch_size = args.batch_size      # None: the flow sizes batches to its workers
         try:
-            runner = task_runner(args, input_dir, batch_size)
+            runner = task_runner(args, input_dir, batch_size or SMALL_RUN)
         except ImportError as exc:
             return _fail(f"--dask needs prefect-dask: pip install -e '.[dask]' ({exc})")
         if hasattr(runner, "start_workers"):
@@ -192,7 +194,7 @@ def cmd_run(args) -> int:
                 runner.discard()
 
 
-def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int) -> int:
+def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int | None) -> int:
     from transform.warehouse import WarehouseBusy
 
     from flows.pipeline import xxgk_run
@@ -210,7 +212,8 @@ def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int) -> 
     try:
         summary = xxgk_run.with_options(task_runner=runner)(
             str(input_dir.resolve()), str(out_dir.resolve()), full=args.full, wait=args.wait,
-            batch_size=batch_size, build_docs=not args.no_docs, window=2 * max(1, args.workers))
+            batch_size=batch_size, build_docs=not args.no_docs, window=2 * max(1, args.workers),
+            workers=1 if isinstance(runner, ThreadPoolTaskRunner) else max(1, args.workers))
     except WarehouseBusy as exc:
         return _fail(str(exc))
     print_summary(summary)
@@ -219,10 +222,10 @@ def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int) -> 
     return 0
 
 
-def task_runner(args, input_dir: Path, batch_size: int):
+def task_runner(args, input_dir: Path, one_batch: int):
     """Processes for parsing (the GIL makes threads useless for it), Dask
-    when asked, and no worker process at all for a run of one batch, where
-    starting one would cost more than it saves."""
+    when asked, and no worker process at all for a run of `one_batch` files
+    or fewer, where starting one would cost more than it saves."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
     if args.dask:
@@ -233,7 +236,7 @@ def task_runner(args, input_dir: Path, batch_size: int):
                                                   "processes": True, "dashboard_address": None})
         return DaskTaskRunner(address=args.dask)
     files = sum(len(names) for _, _, names in os.walk(input_dir))
-    if args.workers <= 1 or files <= batch_size:
+    if args.workers <= 1 or files <= one_batch:
         return ThreadPoolTaskRunner(max_workers=1)
     from flows.pipeline import EarlyProcessPoolTaskRunner
 

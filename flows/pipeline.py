@@ -28,7 +28,7 @@ from transform.frames import PARSER_VERSION, build_frames, drop_seen_duplicates,
 from transform.incremental import plan_run
 from transform.warehouse import DATASETS, Warehouse, drop_report_rows, fault_point, write_part
 
-from flows.defaults import DEFAULT_BATCH
+from flows.defaults import batch_size_for
 
 # Data Docs are built inside the first batch task; their time is in "validate".
 STAGES = ("discover", "read+extract", "transform", "validate", "write")
@@ -219,7 +219,10 @@ def _resolve_duplicates(result: dict, seen: dict[str, str]) -> None:
 @flow(name="xxgk-run", log_prints=False, validate_parameters=False,
       task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 1))
 def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = False,
-             batch_size: int = DEFAULT_BATCH, build_docs: bool = True, window: int = 4) -> dict:
+             batch_size: int | None = None, build_docs: bool = True, window: int = 4,
+             workers: int = os.cpu_count() or 1) -> dict:
+    """batch_size None: as many files per batch as keep `workers` busy to
+    the end, at most DEFAULT_BATCH (see flows.defaults.batch_size_for)."""
     from expectations.validate import empty_validations
 
     log = get_run_logger()
@@ -256,7 +259,7 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
                 stage["write"] += time.perf_counter() - t
                 log.info("carried over %d unchanged reports", carried)
 
-            batches = chunks(plan.to_parse, batch_size)
+            batches = chunks(plan.to_parse, batch_size or batch_size_for(len(plan.to_parse), workers))
             docs_dir = str(Path(out_dir) / "docs") if build_docs else None
             done_files = 0
             for i, result in enumerate(_bounded(batches, staging.dir, docs_dir, window), 1):

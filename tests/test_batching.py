@@ -1,0 +1,30 @@
+"""How a run's files are cut into batch tasks (flows.defaults)."""
+import pytest
+
+from flows.defaults import DEFAULT_BATCH, batch_size_for
+
+
+@pytest.mark.parametrize("files,workers,size", [
+    (20_000, 2, 5_000),      # four batches: two rounds of both workers
+    (12_000, 2, 3_000),      # four of 3,000, not 5,000 + 5,000 + 2,000
+    (6_000, 2, 3_000),       # one batch per worker
+    (100_000, 2, 5_000),
+    (2_501, 2, 1_251),
+    (7, 4, 2),
+    (1, 2, 1),
+    (0, 2, 1),
+])
+def test_batches_keep_every_worker_busy(files, workers, size):
+    assert batch_size_for(files, workers) == size
+
+
+@pytest.mark.parametrize("files", [1, 999, 5_001, 12_345, 99_999, 100_000])
+@pytest.mark.parametrize("workers", [1, 2, 3, 8])
+def test_no_more_rounds_than_needed(files, workers):
+    size = batch_size_for(files, workers)
+    batches = -(-files // size)
+    rounds = -(-files // (workers * DEFAULT_BATCH))      # the fewest rounds of full-size batches
+    assert size <= DEFAULT_BATCH
+    assert batches <= rounds * workers
+    # the last batch is not a small leftover that keeps one worker busy alone
+    assert batches == 1 or files - (batches - 1) * size >= size - rounds * workers
