@@ -48,7 +48,6 @@ _INNER_TAB_RE = re.compile(r"[^\t]\t")
 # yields stripped cells (the separator itself is not whitespace to strip).
 _CELL_SPACE = "".join(c for c in _STRIP_CHARS if c != "\t")
 _TAB_SPLIT_RE = re.compile(f"[{_CELL_SPACE}]*\t[{_CELL_SPACE}]*")
-_PIPE_SPLIT_RE = re.compile(f"[{_CELL_SPACE}\t]*\\|[{_CELL_SPACE}\t]*")
 
 
 def strip_lines(lines: list[str]) -> list[str]:
@@ -111,7 +110,9 @@ def rows_pipe(lines: list[str], offset: int = 0, stripped: list[str] | None = No
             body = body[1:]
         if body.endswith("|"):
             body = body[:-1]     # the closing pipe ends the row; it opens no cell
-        cells = _PIPE_SPLIT_RE.split(strip_cell(body))
+        # split at the pipes, each cell stripped (a C split and strips, not
+        # a regex split that eats the spaces around each pipe)
+        cells = [c.strip(_STRIP_CHARS) for c in body.split("|")]
         rows.append(Row(cells, offset + i, offset + i))
     return rows
 
@@ -207,16 +208,23 @@ def rows_spaced(lines: list[str], offset: int = 0, stripped: list[str] | None = 
     for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
         if not text:     # form feeds are stripped too: a page break alone is blank
             continue
-        if _PAGE_NUMBER_RE.match(line):
+        first = text[0]     # a page number starts with a dash, 第 or a digit
+        if (first in _PAGE_NUMBER_FIRST or first.isdecimal() or first.isspace()) and _PAGE_NUMBER_RE.match(line):
             continue
         line = line.replace("\f", "")
-        cells = [strip_cell(c) for c in _CELL_RE.findall(line)]
+        cells = _CELL_RE.findall(line)
+        if _ZERO_WIDTH_RE.search(line):
+            # \S matches zero-width characters: strip them as strip_cell does
+            cells = [strip_cell(c) for c in cells]
         raw_rows.append(Row(cells, offset + i, offset + i, line))
     return raw_rows
 
 
 # A space-aligned cell: text with single spaces inside, ended by a gap or the line end.
 _CELL_RE = re.compile(r"\S(?: ?\S)*")
+# Characters strip_cell strips that are not whitespace to \S.
+_ZERO_WIDTH_RE = re.compile("[" + "".join(c for c in _STRIP_CHARS if not c.isspace()) + "]")
+_PAGE_NUMBER_FIRST = "-—–第"
 
 
 def _wide_ranges() -> str:

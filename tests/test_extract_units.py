@@ -141,3 +141,43 @@ def test_display_width_examples():
     assert display_width("本年新收") == 8
     assert display_width("（一）予以公开 12") == 17     # full-width brackets are wide
     assert display_width("\U00020000x") == 3           # CJK extension B, beyond the BMP
+
+
+# Text made of what row splitting is sensitive to: every kind of space and
+# separator converters print, figures and CJK labels.
+_ROW_TEXT = st.text(alphabet=st.sampled_from(list("|\t 0１2-—–第页/予以公开\u00a0\u3000\u2002\u2003\u2009\u200b\u200c\u200d\ufeff\u2000\x1c\r\f\v")),
+                    max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ROW_TEXT)
+def test_pipe_rows_split_as_the_pipe_pattern_says(line):
+    # cells: the stripped body split at each pipe with the spaces around it
+    import re
+
+    from extract.normalise import _STRIP_CHARS, strip_cell
+    spaces = re.escape(_STRIP_CHARS)
+    rows = rows_pipe([line])
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") else body
+    if not strip_cell(line) or re.match(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", line):
+        assert rows == []
+    else:
+        assert rows[0].cells == re.split(f"[{spaces}]*\\|[{spaces}]*", strip_cell(body))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ROW_TEXT)
+def test_spaced_rows_cells_are_stripped_runs(line):
+    import re
+
+    from extract.layout import rows_spaced
+    from extract.normalise import strip_cell
+    rows = rows_spaced([line])
+    if rows:
+        assert rows[0].cells == [strip_cell(c) for c in re.findall(r"\S(?: ?\S)*", line.replace("\f", ""))]
+    else:                       # blank, or a page number
+        assert not strip_cell(line) or re.match(
+            r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$",
+            line)
