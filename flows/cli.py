@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="files per batch task (default: as many as keep every worker busy, at most "
                           f"{DEFAULT_BATCH}): bigger batches amortise each GX run")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                     help="parallel worker processes for parsing and validation (default: one per core)")
+                     help="parallel worker processes for parsing and validation (default: one per core); "
+                          "with --dask, the cluster's worker count: batches are sized to keep that many busy")
     run.add_argument("--dask", metavar="ADDRESS", default=None,
                      help="run the batch tasks on a Dask cluster through prefect-dask: a scheduler address "
                           "(tcp://host:8786) or 'local' for a LocalCluster on this machine")
