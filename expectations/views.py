@@ -71,15 +71,15 @@ def cells_view(frames: dict[str, pd.DataFrame], datasets: tuple[str, ...]) -> pd
         c, n = _cell_codes(dataset, f, keys)
         codes.append(c + len(names))
         names.extend(n)
-    frames_ = [f for _, _, f in parts]
+    tables = [f for _, _, f in parts]
     return pd.DataFrame({
-        "report_id": encode_strings([f["report_id"] for f in frames_]),
+        "report_id": encode_strings([f["report_id"] for f in tables]),
         "cell": pd.Categorical.from_codes(np.concatenate(codes), categories=names),
-        "value": np.concatenate([f["value"].to_numpy(dtype="float64", na_value=np.nan) for f in frames_]),
-        "raw": encode_strings([f["raw"] for f in frames_]),
-        "cell_error": encode_strings([f["cell_error"] for f in frames_]),
+        "value": np.concatenate([f["value"].to_numpy(dtype="float64", na_value=np.nan) for f in tables]),
+        "raw": encode_strings([f["raw"] for f in tables]),
+        "cell_error": encode_strings([f["cell_error"] for f in tables]),
         "signed": np.concatenate([f["metric"].isin(SIGNED_METRICS).to_numpy() if "metric" in f
-                                  else np.zeros(len(f), bool) for f in frames_]),
+                                  else np.zeros(len(f), bool) for f in tables]),
     })
 
 

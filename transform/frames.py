@@ -64,7 +64,8 @@ class _CellColumns:
         self.raw: list[str | None] = []
         self.value: list = []
         self.error: list[str | None] = []
-        self._along: dict[tuple, list[int]] = {}
+        # memo: a varying key's codes along a row; a grid's row and column codes
+        self._key_codes: dict[tuple, list[int] | tuple[list[int], list[int]]] = {}
 
     def add_row(self, report: int, fixed: dict[str, str], varying: str, varying_values, raws, parsed) -> None:
         """One printed table row: the `fixed` keys are the row's, `varying`
@@ -72,46 +73,43 @@ class _CellColumns:
         n = min(len(varying_values), len(raws))      # zip's rule: surplus cells are not cells of this row
         if n == 0:
             return
-        self.report.extend([report] * n)
-        for k, v in fixed.items():
-            self.keys[k].extend([self.codes[k][v]] * n)
-        self.keys[varying].extend(self._codes_along(varying, tuple(varying_values[:n])))
-        self.raw.extend(raws[:n])
-        values, errors = zip(*parsed[:n])
-        self.value.extend(values)
-        self.error.extend(errors)
+        codes = {k: [self.codes[k][v]] * n for k, v in fixed.items()}
+        codes[varying] = self._codes_along(varying, tuple(varying_values[:n]))
+        self._append(report, codes, raws[:n], parsed[:n])
 
     def add_grid(self, report: int, row_key: str, row_names: tuple[str, ...], column_key: str,
                  column_names: tuple[str, ...], cells: list, parsed: list) -> None:
         """A whole table of len(row_names) rows of one cell per column name,
         cells and parsed (value, error) flat in row-major order: add_row for
         every row in one step."""
-        if not cells:
-            return
-        self.report.extend([report] * len(cells))
-        row_codes, column_codes = self._grid_codes(row_key, row_names, column_key, column_names)
-        self.keys[row_key].extend(row_codes)
-        self.keys[column_key].extend(column_codes)
-        self.raw.extend(cells)
+        if cells:
+            row_codes, column_codes = self._grid_codes(row_key, row_names, column_key, column_names)
+            self._append(report, {row_key: row_codes, column_key: column_codes}, cells, parsed)
+
+    def _append(self, report: int, codes: dict[str, list[int]], raws, parsed) -> None:
+        self.report.extend([report] * len(raws))
+        for k, c in codes.items():
+            self.keys[k].extend(c)
+        self.raw.extend(raws)
         values, errors = zip(*parsed)
         self.value.extend(values)
         self.error.extend(errors)
 
     def _grid_codes(self, row_key: str, row_names: tuple, column_key: str, column_names: tuple):
-        cached = self._along.get((row_key, row_names, column_key, column_names))
+        cached = self._key_codes.get((row_key, row_names, column_key, column_names))
         if cached is None:
             rows = [self.codes[row_key][r] for r in row_names]
             columns = [self.codes[column_key][c] for c in column_names]
-            cached = self._along[(row_key, row_names, column_key, column_names)] = (
+            cached = self._key_codes[(row_key, row_names, column_key, column_names)] = (
                 [r for r in rows for _ in columns], columns * len(rows))
         return cached
 
     def _codes_along(self, key: str, names: tuple[str, ...]) -> list[int]:
         """The category codes of a row's varying key (the same few tuples
         every report: APPLICANTS, OUTCOMES, a template's metrics)."""
-        codes = self._along.get((key, names))
+        codes = self._key_codes.get((key, names))
         if codes is None:
-            codes = self._along[(key, names)] = [self.codes[key][v] for v in names]
+            codes = self._key_codes[(key, names)] = [self.codes[key][v] for v in names]
         return codes
 
     def frame(self, report_ids: pa.Array, years: pa.Array, value_dtype: str) -> pd.DataFrame:
