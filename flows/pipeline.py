@@ -28,7 +28,7 @@ from transform.frames import PARSER_VERSION, build_frames, drop_seen_duplicates,
 from transform.incremental import plan_run
 from transform.warehouse import DATASETS, Warehouse, drop_report_rows, fault_point, write_part
 
-from flows.defaults import batch_size_for
+from flows.defaults import split_batches
 
 # Data Docs are built inside the first batch task; their time is in "validate".
 STAGES = ("discover", "read+extract", "transform", "validate", "write")
@@ -181,10 +181,6 @@ def process_batch(entries: list[FileEntry], staging_dir: str, tag: str, docs_dir
             "seconds": {"read+extract": t1 - t0, "transform": t2 - t1, "validate": t3 - t2, "write": t4 - t3}}
 
 
-def chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
-
-
 def _bounded(batches: list[list], staging_dir, docs_dir: str | None, window: int):
     """Batch results in submission order, with at most `window` batches in
     flight, so memory stays flat however large the corpus.  Submission order
@@ -222,7 +218,8 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
              batch_size: int | None = None, build_docs: bool = True, window: int = 4,
              workers: int = os.cpu_count() or 1) -> dict:
     """batch_size None: as many files per batch as keep `workers` busy to
-    the end, at most DEFAULT_BATCH (see flows.defaults.batch_size_for)."""
+    the end, at most DEFAULT_BATCH, the Data Docs batch at most DOCS_BATCH
+    (see flows.defaults.split_batches)."""
     from expectations.validate import empty_validations
 
     log = get_run_logger()
@@ -259,7 +256,7 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
                 stage["write"] += time.perf_counter() - t
                 log.info("carried over %d unchanged reports", carried)
 
-            batches = chunks(plan.to_parse, batch_size or batch_size_for(len(plan.to_parse), workers))
+            batches = split_batches(plan.to_parse, workers, batch_size, docs=build_docs)
             docs_dir = str(Path(out_dir) / "docs") if build_docs else None
             done_files = 0
             for i, result in enumerate(_bounded(batches, staging.dir, docs_dir, window), 1):

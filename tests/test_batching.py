@@ -28,3 +28,16 @@ def test_no_more_rounds_than_needed(files, workers):
     assert batches <= rounds * workers
     # the last batch is not a small leftover that keeps one worker busy alone
     assert batches == 1 or files - (batches - 1) * size >= size - rounds * workers
+
+
+def test_docs_batch_is_small_and_the_rest_keeps_workers_busy():
+    from flows.defaults import DOCS_BATCH, split_batches
+
+    files = list(range(20_000))
+    batches = split_batches(files, workers=2, docs=True)
+    assert [len(b) for b in batches] == [DOCS_BATCH, 4_750, 4_750, 4_750, 4_750]
+    assert [f for b in batches for f in b] == files              # every file once, in order
+    assert [len(b) for b in split_batches(files, workers=2)] == [5_000] * 4
+    assert [len(b) for b in split_batches(files[:800], workers=2, docs=True)] == [400, 400]
+    assert [len(b) for b in split_batches(files[:25], workers=2, batch_size=10, docs=True)] == [10, 10, 5]
+    assert split_batches([], workers=2, docs=True) == []
