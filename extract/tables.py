@@ -36,16 +36,11 @@ class TableResult:
         self.last_line = max(self.last_line or 0, row.last_line)
 
 
-def split_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(label cells, value cells).  Value cells start after the last label
-    that precedes the first non-blank value, so merged-cell blanks between a
-    label and its numbers stay with the numbers (to be trimmed by place)."""
-    return _split_cells(tuple(cells))[:2]
-
-
 def classify_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    """split_row's (labels, values) and whether the values print anything
-    other than no-figure markers, from one memoised pass."""
+    """(label cells, value cells, whether the values print anything other
+    than no-figure markers).  Value cells start after the last label that
+    precedes the first non-blank value, so merged-cell blanks between a
+    label and its numbers stay with the numbers (to be trimmed by place)."""
     return _split_cells(tuple(cells))
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from extract.decode import NotText, decode_report
 from extract.layout import display_width, rows_paragraph, rows_pipe, rows_tabcell, rows_tabrow
 from extract.normalise import CellError, is_value_like, label_key, parse_count, parse_money_wan
-from extract.tables import place, split_row
+from extract.tables import classify_row, place
 
 SAMPLE = "二〇二〇年政府信息公开工作年度报告：本年新收政府信息公开申请数量"
 
@@ -95,10 +95,13 @@ def test_place_ambiguous_blanks_place_nothing():
     assert placed is None and "ambiguous" in note
 
 
-def test_split_row_keeps_merged_blanks_with_values():
-    labels, values = split_row(["一、本年新收政府信息公开申请数量", "", "4", "0", "", "0"])
+def test_row_split_keeps_merged_blanks_with_values():
+    labels, values, printed = classify_row(["一、本年新收政府信息公开申请数量", "", "4", "0", "", "0"])
     assert labels == ("一、本年新收政府信息公开申请数量",)
-    assert values == ("", "4", "0", "", "0")
+    assert values == ("", "4", "0", "", "0") and printed
+    # markers and blanks only: nothing printed; labels after a figure stay values
+    assert classify_row(["（四）无法提供", "-", "", "无"]) == (("（四）无法提供",), ("-", "", "无"), False)
+    assert classify_row(["合计", "3", "注"]) == (("合计",), ("3", "注"), True)
 
 
 def test_layouts_rebuild_the_same_row():
