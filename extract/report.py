@@ -58,16 +58,9 @@ def unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split_lines(text: str) -> list[str]:
-    return unify_newlines(text).split("\n")
-
-
-def _heading_candidates(lines: list[str], text: str | None = None):
+def _heading_candidates(text: str):
     """(line index, match) of every line shaped like a section heading, found
-    by one regex pass over the text (the lines joined, if not given) rather
-    than one match call per line."""
-    if text is None:
-        text = "\n".join(lines)
+    by one regex pass over the text rather than one match call per line."""
     i, pos = 0, 0
     for m in _HEADING_LINE_RE.finditer(text):
         i += text.count("\n", pos, m.start())
@@ -75,10 +68,10 @@ def _heading_candidates(lines: list[str], text: str | None = None):
         yield i, m
 
 
-def find_sections(lines: list[str], text: str | None = None) -> list[Section]:
-    """The numbered sections 一…六; text, if given, is the lines joined by newlines."""
+def find_sections(lines: list[str], text: str) -> list[Section]:
+    """The numbered sections 一…六; text is the lines joined by newlines."""
     found: list[Section] = []
-    for i, m in _heading_candidates(lines, text):
+    for i, m in _heading_candidates(text):
         line = m[0]
         if len(strip_cell(line)) > 60 or "|" in line or line.count("\t") > 1:
             continue
@@ -93,14 +86,14 @@ def find_sections(lines: list[str], text: str | None = None) -> list[Section]:
     return found
 
 
-def find_year(lines: list[str], head: list[str], title: str | None, text: str | None = None) -> int | None:
+def find_year(text: str, head: list[str], title: str | None) -> int | None:
     """The year the report covers: from its title, its statistics period, a
     「2020年度…年度报告」 phrase, or the year the opening prose names most."""
     if title:
         m = re.search(r"(20\d\d)\s*年", title)
         if m:
             return int(m[1])
-    flat = squash("\n".join(lines) if text is None else text)
+    flat = squash(text)
     m = re.search(r"(?:统计期限?|统计时限|统计期间|统计周期)[^。\n]{0,8}?(20\d\d)年1月1日", flat)
     if m:
         return int(m[1])
@@ -123,9 +116,9 @@ _AGENCY_BY_RE = re.compile(r"本报告(?:是)?由(?P<agency>[^，,。（(根依�
 _AGENCY_NOISE_RE = re.compile(r"^[\s\u00a0\u3000【\[]+|[\s\u00a0\u3000】\]]+$")
 
 
-def find_title_and_agency(lines: list[str], first_section: int,
-                          stripped: list[str] | None = None) -> tuple[str | None, str | None]:
-    head = [(i, text) for i, text in enumerate((stripped or strip_lines(lines))[:first_section]) if text][:6]
+def find_title_and_agency(lines: list[str], stripped: list[str], first_section: int) -> tuple[str | None, str | None]:
+    """stripped: the lines as strip_lines leaves them."""
+    head = [(i, text) for i, text in enumerate(stripped[:first_section]) if text][:6]
     title = agency = None
     for pos, (i, line) in enumerate(head):
         if len(line) > 60:
@@ -200,9 +193,9 @@ def extract_report(text: str) -> ReportExtraction:
     notes += active.notes + requests.notes + review.notes
 
     first_section = sections[0].first_line if sections else min(len(lines), 10)
-    title, agency = find_title_and_agency(lines, first_section, stripped)
+    title, agency = find_title_and_agency(lines, stripped, first_section)
     head_end = by_number[2].first_line if 2 in by_number else min(len(lines), 40)
-    year = find_year(lines, lines[:head_end], title, text)
+    year = find_year(text, lines[:head_end], title)
 
     if not (active.found or requests.found or review.found):
         if re.search(r"政府信息公开|政务公开", text):

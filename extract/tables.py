@@ -36,14 +36,6 @@ class TableResult:
         self.last_line = max(self.last_line or 0, row.last_line)
 
 
-def classify_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    """(label cells, value cells, whether the values print anything other
-    than no-figure markers).  Value cells start after the last label that
-    precedes the first non-blank value, so merged-cell blanks between a
-    label and its numbers stay with the numbers (to be trimmed by place)."""
-    return _split_cells(tuple(cells))
-
-
 # What a cell is to the row split: nothing, a label, a printed "no figure"
 # marker (「-」「无」: value-like, not a figure), or a figure.  Kinds are
 # bytes so that a row's kinds form a bytes object searched in C.
@@ -76,10 +68,16 @@ _kind_of = _KindMemo().__getitem__
 _LABEL_SELECTOR = bytes(int(k == _LABEL) for k in range(256))
 
 
-# Not memoised per row: cells are (the kinds are), and with them a row's
-# split costs less than hashing the row for a lookup that misses 40 % of
-# the time.
-def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+def classify_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """(label cells, value cells, whether the values print anything other
+    than no-figure markers).  Value cells start after the last label that
+    precedes the first non-blank value, so merged-cell blanks between a
+    label and its numbers stay with the numbers (to be trimmed by place).
+
+    Not memoised per row: cells are (their kinds are), and with them a
+    row's split costs less than hashing the row for a lookup that misses
+    40 % of the time."""
+    cells = tuple(cells)
     kinds = bytes(map(_kind_of, cells))
     end = kinds.find(_FIGURE_B)
     if end < 0:
