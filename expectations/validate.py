@@ -34,7 +34,9 @@ class Validator:
     """Holds the GX context, suites and checkpoints for one run."""
 
     def __init__(self, docs_dir: str | os.PathLike | None = None):
-        import great_expectations as gx
+        from .gx_import import import_great_expectations
+
+        gx = import_great_expectations()
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         from . import custom  # noqa: F401  registers expect_column_sums_to_balance

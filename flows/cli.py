@@ -201,26 +201,42 @@ def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int | No
     from flows.pipeline import xxgk_run
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    if isinstance(runner, ThreadPoolTaskRunner):
-        from flows.pipeline import prewarm_validator
+    from flows.pipeline import prewarm
 
-        prewarm_validator(None if args.no_docs else str((out_dir / "docs").resolve()))
+    prewarm(None if args.no_docs else str((out_dir / "docs").resolve()),
+            validator=isinstance(runner, ThreadPoolTaskRunner))
     if _SERVER:
         try:
             _SERVER[0].wait_ready()
         except RuntimeError as exc:
             return _fail(str(exc))
     try:
-        summary = xxgk_run.with_options(task_runner=runner)(
-            str(input_dir.resolve()), str(out_dir.resolve()), full=args.full, wait=args.wait,
-            batch_size=batch_size, build_docs=not args.no_docs, window=2 * max(1, args.workers),
-            workers=1 if isinstance(runner, ThreadPoolTaskRunner) else max(1, args.workers))
+        with _settings_for_this_server():
+            summary = xxgk_run.with_options(task_runner=runner)(
+                str(input_dir.resolve()), str(out_dir.resolve()), full=args.full, wait=args.wait,
+                batch_size=batch_size, build_docs=not args.no_docs, window=2 * max(1, args.workers),
+                workers=1 if isinstance(runner, ThreadPoolTaskRunner) else max(1, args.workers))
     except WarehouseBusy as exc:
         return _fail(str(exc))
     print_summary(summary)
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(summary, ensure_ascii=False, indent=1))
     return 0
+
+
+def _settings_for_this_server():
+    """Prefect settings for a flow run on the run's own temporary server.
+
+    Flow run heartbeats let a server notice a crashed run; a temporary server
+    lives exactly as long as the run, so nothing would ever read them, and
+    ending the flow waited up to a second for the heartbeat thread to stop.
+    On a configured server (PREFECT_API_URL) Prefect's settings apply as set."""
+    if not _SERVER:
+        return contextlib.nullcontext()
+    import prefect.settings
+    from prefect.settings import temporary_settings
+
+    return temporary_settings(updates={prefect.settings.PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 def task_runner(args, input_dir: Path, one_batch: int):

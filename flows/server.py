@@ -21,6 +21,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# What the temporary server skips.  At start-up a Prefect server registers
+# the block types of Prefect and of every installed collection in its
+# database, first importing the collections (prefect-dask imports dask and
+# distributed) and hashing the registry to see whether anything changed:
+# 3-4 s of its ~9 s start here.  A run's flow uses no blocks, and a
+# long-lived server (`prefect server start`) registers them when it starts.
+SERVER_SETTINGS = {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+                   "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
+
 # Exit status uvicorn uses when its port was taken meanwhile.
 _PORT_IN_USE = 3
 
@@ -53,7 +62,7 @@ class TemporaryPrefectServer:
         self.port = _free_port()
         self._log = tempfile.TemporaryFile(prefix="xxgk-prefect-server-")
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-               "PREFECT__SERVER_FINAL": "1"}
+               "PREFECT__SERVER_FINAL": "1", **SERVER_SETTINGS}
         env.pop("PREFECT_API_URL", None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
