@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import gc
 import json
 import os
 import sys
@@ -170,6 +171,16 @@ def cmd_run(args) -> int:
         return _fail(f"cannot write to output directory {out_dir}: {exc.strerror or exc}")
 
     _quiet_prefect_env()
+    # Imports ahead (Prefect, pandas, GX in the prewarm thread): the
+    # collector stays paused until the prewarm is done (flows.pipeline).
+    gc.disable()
+    try:
+        return _run_with_api(args, input_dir, out_dir)
+    finally:
+        gc.enable()
+
+
+def _run_with_api(args, input_dir: Path, out_dir: Path) -> int:
     with prefect_api():
         from transform.warehouse import Warehouse, WarehouseBusy
 

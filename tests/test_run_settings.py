@@ -1,4 +1,5 @@
 """Prefect settings the CLI applies to a run on its own temporary server."""
+import pytest
 from prefect.settings import get_current_settings
 
 from flows import cli
@@ -16,3 +17,32 @@ def test_heartbeats_off_only_on_the_runs_own_temporary_server(monkeypatch):
     with cli._settings_for_this_server():
         assert get_current_settings().flows.heartbeat_frequency is None
     assert get_current_settings().flows.heartbeat_frequency == default
+
+
+def test_collector_paused_for_start_up_imports_is_resumed_by_the_prewarm():
+    import gc
+
+    from flows.pipeline import prewarm
+
+    assert gc.isenabled()
+    gc.disable()        # as cmd_run does before the run's imports
+    try:
+        prewarm(None, validator=False).join(timeout=60)
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_collector_resumed_when_the_prewarm_fails(monkeypatch):
+    import gc
+
+    from flows import pipeline
+
+    monkeypatch.setattr(pipeline, "_FLOW_START_MODULES", ("xxgk_no_such_module",))
+    gc.disable()
+    try:
+        pipeline.prewarm(None, validator=False).join(timeout=60)
+        assert gc.isenabled()
+    finally:
+        gc.enable()
