@@ -64,8 +64,10 @@ class TemporaryPrefectServer:
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                "PREFECT__SERVER_FINAL": "1", **SERVER_SETTINGS}
         env.pop("PREFECT_API_URL", None)
+        # -P: the working directory is not put on sys.path, where a Prefect
+        # project's own `flows` package would hide this one.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flows.server", "--app-dir", str(app_dir), "--factory",
+            [sys.executable, "-P", "-m", "flows.server", "--app-dir", str(app_dir), "--factory",
              "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "error", "--lifespan", "on"],
             env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

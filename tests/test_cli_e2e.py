@@ -39,3 +39,29 @@ def test_help_teaches():
     assert proc.returncode == 0
     for word in ("run", "reports", "validations", "Data Docs", "examples"):
         assert word in proc.stdout
+
+
+def test_runs_from_a_directory_with_its_own_flows_package(tmp_path):
+    """Prefect projects often have a `flows/` package of their own; run from
+    there, the CLI and its temporary server must still find xxgk's."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import ROOT, xxgk_env
+
+    project = tmp_path / "project"
+    (project / "flows").mkdir(parents=True)
+    (project / "flows" / "__init__.py").write_text("raise ImportError('the user project flows package')\n")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    sample = next((ROOT / "data" / "samples" / "reports").rglob("report_*.txt"))
+    shutil.copy(sample, reports / sample.name)
+    xxgk = Path(sys.executable).with_name("xxgk")
+    proc = subprocess.run([str(xxgk), "run", str(reports), "--out", str(tmp_path / "wh"), "--no-docs"],
+                          cwd=project, env=xxgk_env(own_server=True), capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "1 files seen" in proc.stdout
+    assert (tmp_path / "wh" / "reports").is_dir()
