@@ -14,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "data" / "samples" / "reports"
 DEFAULT_OUTPUT = Path("data") / "warehouse"
 from flows.defaults import DEFAULT_BATCH, SMALL_RUN
+from flows.startup import pause_gc_for_imports
 
 DESCRIPTION = """\
 xxgk turns Chinese government information disclosure annual reports
@@ -173,7 +174,7 @@ def cmd_run(args) -> int:
     _quiet_prefect_env()
     # Imports ahead (Prefect, pandas, GX in the prewarm thread): the
     # collector stays paused until the prewarm is done (flows.pipeline).
-    gc.disable()
+    pause_gc_for_imports()
     try:
         return _run_with_api(args, input_dir, out_dir)
     finally:

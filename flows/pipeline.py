@@ -25,11 +25,12 @@ from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.artifacts import create_table_artifact
 
 from extract.files import FileEntry, discover, parse_files
-from transform.frames import PARSER_VERSION, build_frames, drop_seen_duplicates, empty_frames, held_in
+from transform.frames import PARSER_VERSION, build_frames, empty_frames, held_in, mark_seen_duplicates
 from transform.incremental import plan_run
 from transform.warehouse import DATASETS, Warehouse, drop_report_rows, fault_point, write_part
 
 from flows.defaults import split_batches
+from flows.startup import imports_done, pause_gc_for_imports
 
 # Data Docs are built inside the first batch task; their time is in "validate".
 STAGES = ("discover", "read+extract", "transform", "validate", "write")
@@ -101,22 +102,6 @@ def prewarm(docs_dir: str | None, validator: bool) -> threading.Thread:
     thread = threading.Thread(target=work, daemon=True, name="xxgk-prewarm")
     thread.start()
     return thread
-
-
-def pause_gc_for_imports() -> None:
-    """Pause the cyclic garbage collector while a process imports Prefect,
-    pandas and GX: the imports create millions of objects and almost no
-    garbage, yet the collector scanned them again and again (importing them
-    took 13 % longer with it on, measured by alternating runs).  Call
-    imports_done() after."""
-    gc.disable()
-
-
-def imports_done() -> None:
-    """Resume the collector, with everything imported so far frozen out of
-    its passes (it lives as long as the process)."""
-    gc.enable()
-    gc.freeze()
 
 
 def warm_worker() -> None:
@@ -201,9 +186,6 @@ class FileBatch:
     def __init__(self, entries: list[FileEntry]):
         self.entries = entries
 
-    def __len__(self) -> int:
-        return len(self.entries)
-
 
 @task(name="process-batch", retries=1, retry_delay_seconds=1)
 def process_batch(batch: FileBatch, staging_dir: str, tag: str, docs_dir: str | None = None) -> dict:
@@ -253,19 +235,14 @@ def _bounded(batches: list[list], staging_dir, docs_dir: str | None, window: int
 def _resolve_duplicates(result: dict, seen: dict[str, str]) -> None:
     """Reject reports whose content an earlier batch or a carried file holds,
     rewriting this batch's parts without their rows."""
-    reports = result["reports"]
-    live = reports["error"].isna() & reports["report_id"].notna()
-    dup_ids = set(reports.loc[live & held_in(reports["report_id"], seen), "report_id"])
+    fixed, dup_ids = mark_seen_duplicates(result["reports"], seen)
     if dup_ids:
-        fixed = drop_seen_duplicates({"reports": reports}, seen)["reports"]
         parts = result["parts"]
         write_part(Path(parts["reports"]).parent.parent, "reports", fixed, Path(parts["reports"]).stem[len("part-"):])
         for dataset, part in parts.items():
             if dataset != "reports":
                 drop_report_rows(Path(part), dup_ids)
         result["reports"] = fixed
-    else:
-        drop_seen_duplicates({"reports": reports}, seen)
 
 
 @flow(name="xxgk-run", log_prints=False, validate_parameters=False,

@@ -3,7 +3,7 @@
 import duckdb
 import pandas as pd
 
-from conftest import run_xxgk
+from conftest import ROOT, run_xxgk
 
 DATASETS = ["reports", "requests", "review_litigation", "active_disclosure", "sections", "validations"]
 
@@ -65,3 +65,32 @@ def test_runs_from_a_directory_with_its_own_flows_package(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "1 files seen" in proc.stdout
     assert (tmp_path / "wh" / "reports").is_dir()
+
+
+def test_duplicate_content_across_batches_is_rejected_and_its_rows_dropped(tmp_path):
+    """Two files with the same content in different batches: the second is
+    rejected as a duplicate of the first, and its rows, written by its own
+    batch task, are taken out again by the flow."""
+    import shutil
+
+    sample = next((ROOT / "data" / "samples" / "reports").rglob("report_*.txt"))
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(sample, src / "a.txt")
+    shutil.copy(sample, src / "b.txt")
+    out = tmp_path / "wh"
+    proc = run_xxgk("run", str(src), "--out", str(out), "--no-docs", "--batch-size", "1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    reports = pd.read_parquet(out / "reports").set_index("source_path")
+    assert reports.loc["a.txt", "error"] is None or pd.isna(reports.loc["a.txt", "error"])
+    assert reports.loc["b.txt", "error"] == "duplicate of a.txt"
+    assert reports.loc["b.txt", "status"] == "rejected"
+    rid = reports.loc["a.txt", "report_id"]
+    assert reports.loc["b.txt", "report_id"] == rid
+    for dataset in ("requests", "review_litigation", "validations"):
+        rows = pd.read_parquet(out / dataset)
+        single = rows[rows["report_id"] == rid]
+        assert len(single) > 0
+        # one report's rows, not two: every key appears once
+        assert not single.drop(columns=[c for c in ("value", "raw", "cell_error", "details", "success")
+                                        if c in single]).duplicated().any(), dataset

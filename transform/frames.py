@@ -271,22 +271,31 @@ def _reports_frame(rep: dict) -> pd.DataFrame:
     return pd.DataFrame(frame)[list(rep)]
 
 
-def drop_seen_duplicates(frames: dict[str, pd.DataFrame], seen: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """Reject reports whose content an earlier batch (or a carried-over file)
-    already holds, dropping their rows; record the rest in ``seen``."""
-    reports = frames["reports"]
+def mark_seen_duplicates(reports: pd.DataFrame, seen: dict[str, str]) -> tuple[pd.DataFrame, set[str]]:
+    """Reject the reports whose content an earlier batch (or a carried-over
+    file) already holds: the reports rows with those marked, and their ids.
+    The other readable reports are recorded in ``seen``."""
     live = reports["error"].isna() & reports["report_id"].notna()
     dup = live & held_in(reports["report_id"], seen)
+    dup_ids: set[str] = set()
     if dup.any():
         reports = reports.copy()
         reports.loc[dup, "error"] = ["duplicate of " + seen[r] for r in reports.loc[dup, "report_id"]]
         reports.loc[dup, "status"] = "rejected"
         dup_ids = set(reports.loc[dup, "report_id"])
+    for rid, path in zip(reports.loc[live & ~dup, "report_id"], reports.loc[live & ~dup, "source_path"]):
+        seen[rid] = path
+    return reports, dup_ids
+
+
+def drop_seen_duplicates(frames: dict[str, pd.DataFrame], seen: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """mark_seen_duplicates on a batch's frames, dropping the duplicates'
+    rows from every other dataset."""
+    reports, dup_ids = mark_seen_duplicates(frames["reports"], seen)
+    if dup_ids:
         frames = {k: (v if k == "reports" else v[~v["report_id"].isin(dup_ids)].reset_index(drop=True))
                   for k, v in frames.items()}
         frames["reports"] = reports
-    for rid, path in zip(reports.loc[live & ~dup, "report_id"], reports.loc[live & ~dup, "source_path"]):
-        seen[rid] = path
     return frames
 
 
