@@ -46,3 +46,45 @@ def test_collector_resumed_when_the_prewarm_fails(monkeypatch):
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+def _warm_slowly(ready):
+    """A worker initializer that takes a while, then reports like warm_worker."""
+    import os
+    import time
+
+    time.sleep(1.0)
+    ready.put(os.getpid())
+
+
+def _fail_to_warm(ready):
+    raise RuntimeError("this worker cannot start")
+
+
+def test_started_pool_waits_for_every_worker_to_warm_up():
+    from flows.pipeline import _StartedPool
+
+    pool = _StartedPool(max_workers=2, initializer=_warm_slowly).start()
+    try:
+        warm = pool.wait_warm(limit=60)
+        # one report from each worker process, none missed for the other
+        assert len(warm) == 2 and len(set(warm)) == 2
+        assert all(pid != __import__("os").getpid() for pid in warm)
+    finally:
+        pool.__exit__(None, None, None)
+
+
+def test_started_pool_stops_waiting_when_a_worker_dies():
+    import time
+
+    from flows.pipeline import _StartedPool
+
+    pool = _StartedPool(max_workers=2, initializer=_fail_to_warm).start()
+    try:
+        started = time.monotonic()
+        assert pool.wait_warm(limit=60) == []
+        # returned because the pool broke, not because the limit ran out
+        assert time.monotonic() - started < 60
+        assert pool._executor._broken
+    finally:
+        pool.__exit__(None, None, None)
