@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from operator import itemgetter
 
 from .layout import Row
 from .normalise import is_blank, is_empty, is_value_like, label_key
@@ -64,8 +64,6 @@ class _KindMemo(dict):
 
 
 _kind_of = _KindMemo().__getitem__
-# kinds -> 1 where a label, 0 elsewhere: a selector for itertools.compress
-_LABEL_SELECTOR = bytes(int(k == _LABEL) for k in range(256))
 
 
 def classify_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
@@ -74,24 +72,48 @@ def classify_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], bo
     precedes the first non-blank value, so merged-cell blanks between a
     label and its numbers stay with the numbers (to be trimmed by place).
 
-    Not memoised per row: cells are (their kinds are), and with them a
-    row's split costs less than hashing the row for a lookup that misses
-    40 % of the time."""
+    The split depends on the cells' kinds only, and a table's rows share a
+    few kind patterns: the split is worked out once per pattern
+    (_split_of) and each row only looks its pattern up.  Cells are not
+    memoised as rows: a row's text misses such a memo 40 % of the time."""
     cells = tuple(cells)
-    kinds = bytes(map(_kind_of, cells))
-    end = kinds.find(_FIGURE_B)
-    if end < 0:
-        end = len(cells)
-    last = kinds.rfind(_LABEL_B, 0, end)
-    if last < 0:
-        labels: tuple[str, ...] = ()
-    elif kinds.count(_LABEL_B, 0, last) == 0:
-        labels = (cells[last],)
-    else:
-        labels = tuple(compress(cells, kinds[:last + 1].translate(_LABEL_SELECTOR)))
-    start = last + 1
-    values_printed = kinds.find(_FIGURE_B, start) >= 0 or kinds.find(_LABEL_B, start) >= 0
-    return labels, cells[start:], values_printed
+    labels_at, start, printed = _split_of(bytes(map(_kind_of, cells)))
+    return labels_at(cells), cells[start:], printed
+
+
+def _no_labels(cells: tuple) -> tuple:
+    return ()
+
+
+def _labels_picker(positions: tuple[int, ...]):
+    """cells -> the tuple of the cells at positions, in C."""
+    if not positions:
+        return _no_labels
+    if len(positions) == 1:
+        (i,) = positions
+        return lambda cells: (cells[i],)
+    return itemgetter(*positions)
+
+
+class _SplitMemo(dict):
+    """kinds of a row -> (labels picker, first value position, values
+    printed), worked out on first sight of the pattern."""
+
+    def __missing__(self, kinds: bytes):
+        if len(self) >= 1 << 14:
+            self.clear()
+        end = kinds.find(_FIGURE_B)
+        if end < 0:
+            end = len(kinds)
+        last = kinds.rfind(_LABEL_B, 0, end)
+        positions = tuple(i for i in range(last + 1) if kinds[i] == _LABEL)
+        start = last + 1
+        printed = kinds.find(_FIGURE_B, start) >= 0 or kinds.find(_LABEL_B, start) >= 0
+        split = self[kinds] = (_labels_picker(positions), start, printed)
+        return split
+
+
+_split_of = _SplitMemo().__getitem__
 
 
 def place(values: list[str], expected: int) -> tuple[list[str] | None, str | None]:
