@@ -51,19 +51,28 @@ def _cell_kind(cell: str) -> int:
     return _MARKER if is_blank(cell) else _FIGURE
 
 
-class _KindMemo(dict):
-    """cell -> _cell_kind(cell), looked up by dict.__getitem__ in C (an
+class _Memo(dict):
+    """fn(key) memoised in a dict looked up by dict.__getitem__ in C (an
     lru_cache hit costs 60 % more: it reorders its list on every hit).
-    Emptied when full: cells that recur come back at once."""
+    Emptied when full: keys that recur come back at once."""
 
-    def __missing__(self, cell: str) -> int:
-        if len(self) >= 1 << 16:
+    def __init__(self, fn, limit: int):
+        super().__init__()
+        self.fn, self.limit = fn, limit
+
+    def __missing__(self, key):
+        if len(self) >= self.limit:
             self.clear()
-        kind = self[cell] = _cell_kind(cell)
-        return kind
+        value = self[key] = self.fn(key)
+        return value
 
 
-_kind_of = _KindMemo().__getitem__
+def _memoised(limit: int):
+    """Decorator: the function's memoised lookup (see _Memo)."""
+    return lambda fn: _Memo(fn, limit).__getitem__
+
+
+_kind_of = _memoised(1 << 16)(_cell_kind)
 
 
 def classify_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
@@ -95,25 +104,18 @@ def _labels_picker(positions: tuple[int, ...]):
     return itemgetter(*positions)
 
 
-class _SplitMemo(dict):
-    """kinds of a row -> (labels picker, first value position, values
-    printed), worked out on first sight of the pattern."""
-
-    def __missing__(self, kinds: bytes):
-        if len(self) >= 1 << 14:
-            self.clear()
-        end = kinds.find(_FIGURE_B)
-        if end < 0:
-            end = len(kinds)
-        last = kinds.rfind(_LABEL_B, 0, end)
-        positions = tuple(i for i in range(last + 1) if kinds[i] == _LABEL)
-        start = last + 1
-        printed = kinds.find(_FIGURE_B, start) >= 0 or kinds.find(_LABEL_B, start) >= 0
-        split = self[kinds] = (_labels_picker(positions), start, printed)
-        return split
-
-
-_split_of = _SplitMemo().__getitem__
+@_memoised(1 << 14)
+def _split_of(kinds: bytes) -> tuple:
+    """kinds of a row -> (labels picker, first value position, whether the
+    values print anything)."""
+    end = kinds.find(_FIGURE_B)
+    if end < 0:
+        end = len(kinds)
+    last = kinds.rfind(_LABEL_B, 0, end)
+    positions = tuple(i for i in range(last + 1) if kinds[i] == _LABEL)
+    start = last + 1
+    printed = kinds.find(_FIGURE_B, start) >= 0 or kinds.find(_LABEL_B, start) >= 0
+    return _labels_picker(positions), start, printed
 
 
 def place(values: list[str], expected: int) -> tuple[list[str] | None, str | None]:
@@ -244,6 +246,19 @@ def _is_request_header(label: str) -> bool:
 _NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．](?!\d))")
 
 
+@_memoised(1 << 14)
+def _request_labels(labels: tuple[str, ...]) -> tuple[bool, bool, str | None, str]:
+    """What extract_requests reads from a row's labels, worked out once per
+    distinct labels (rows print the same labels report after report):
+    (a header row?, does it open a label?, the row key it names, the
+    labels joined)."""
+    if not labels:
+        return False, False, None, ""
+    key = _match(labels)
+    return (any(map(_is_request_header, labels)), bool(_NUMBERED_RE.match(labels[0])) or key is not None,
+            key, "".join(labels))
+
+
 def extract_requests(rows: list[Row]) -> TableResult:
     """Table 3: row key -> 7 raw cells in APPLICANTS order.
 
@@ -258,21 +273,20 @@ def extract_requests(rows: list[Row]) -> TableResult:
     pending_key, pending_text = None, ""
     for row in rows:
         labels, values, printed = classify_row(row.cells)
-        header = any(map(_is_request_header, labels))
+        header, opens, key, joined = _request_labels(labels)
         if header:
             result.span(row)        # header rows belong to the table, not the prose
         if not printed:
             if header or not labels:
                 pending_key, pending_text = None, ""
-            elif _NUMBERED_RE.match(labels[0]) or _match(labels) is not None:
-                pending_key, pending_text = _match(labels), "".join(labels)
+            elif opens:
+                pending_key, pending_text = key, joined
             elif pending_text:
-                pending_text += "".join(labels)
+                pending_text += joined
                 pending_key = pending_key or match_text(pending_text)
             continue
-        key = _match(labels) if labels else None
         if key is None and pending_text:
-            key = match_text(pending_text + "".join(labels))
+            key = match_text(pending_text + joined)
         if key is None:
             key = pending_key
         pending_key, pending_text = None, ""
@@ -341,6 +355,12 @@ def _outcome_of(label: str) -> str | None:
     return None
 
 
+@_memoised(1 << 14)
+def _review_labels(labels: tuple[str, ...]) -> tuple[bool, tuple[str, ...]]:
+    """(names 复议/诉讼?, the outcomes its labels name), once per distinct labels."""
+    return any(map(_names_review, labels)), tuple(o for o in map(_outcome_of, labels) if o)
+
+
 def extract_review(rows: list[Row]) -> TableResult:
     """Table 4: proceeding -> 5 raw cells in OUTCOMES order."""
     result = TableResult()
@@ -348,14 +368,13 @@ def extract_review(rows: list[Row]) -> TableResult:
     value_rows = []
     for row in rows:
         labels, values, printed = classify_row(row.cells)
-        if any(map(_names_review, labels)):
+        names_review, outcomes = _review_labels(labels)
+        if names_review:
             result.found = True
             result.span(row)
         if printed:
             value_rows.append((row, labels, values))
-            header_outcomes.extend(o for o in map(_outcome_of, labels) if o)
-        else:
-            header_outcomes.extend(o for o in map(_outcome_of, labels) if o)
+        header_outcomes.extend(outcomes)
     if not value_rows:
         if result.found:
             result.notes.append("review_litigation: no row of numbers found")
@@ -442,28 +461,35 @@ def _names_article(label: str) -> bool:
     return _ARTICLE_RE.search(label_key(label)) is not None
 
 
+@_memoised(1 << 14)
+def _active_labels(labels: tuple[str, ...]) -> tuple[bool, tuple[str, ...], tuple[str, str] | None, tuple[str, ...]]:
+    """What extract_active reads from a row's labels, worked out once per
+    distinct labels: (names 第二十条?, the metric columns it names, the
+    (article, item) it names, the metrics its labels print in plain 元)."""
+    in_yuan = tuple(m for label in labels if _YUAN_RE.search(label) for m in _metrics_of([label]))
+    return (any(map(_names_article, labels)), tuple(_metrics_of(labels)),
+            next(filter(None, map(_item_of, reversed(labels))), None), in_yuan)
+
+
 def extract_active(rows: list[Row], template: str | None) -> TableResult:
     """Table 2: (article, item) -> raw cells in the template's metric order.
     result.extra['money_units'] says which money columns print plain 元."""
     result = TableResult()
     result.extra["money_units"] = {}
-    header: list[str] = []
+    header: tuple[str, ...] = ()
     pending = None        # an item label whose figures are on the next line
     guide, deferred, widths = ColumnGuide(), [], {}
     for row in rows:
         labels, values, printed = classify_row(row.cells)
-        if any(map(_names_article, labels)):
-            header = []
+        names_article, metrics, item, in_yuan = _active_labels(labels)
+        if names_article:
+            header = ()
             result.span(row)
-        metrics = _metrics_of(labels)
-        item = next(filter(None, map(_item_of, reversed(labels))), None)
         if not printed:
             if metrics:
                 header = metrics
-                for label in labels:
-                    if _YUAN_RE.search(label):
-                        for m in _metrics_of([label]):
-                            result.extra["money_units"][m] = "元"
+                for m in in_yuan:
+                    result.extra["money_units"][m] = "元"
                 result.span(row)
             pending = item
             continue
