@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from . import tables
 from .layout import strip_lines, to_rows
-from .normalise import label_key, squash, strip_cell
+from .normalise import label_key, memoised, squash, strip_cell
 from .html import html_to_text, looks_like_html
 from .templates import TEMPLATE_MARKERS, TEMPLATE_ROWS
 
@@ -153,10 +153,19 @@ def _clean_agency(name: str | None) -> str | None:
     return name or None
 
 
-def detect_template(table2_keys: list[str], request_rows: set[str]) -> tuple[str | None, list[str]]:
-    """Which template the tables follow, from labels only one template prints."""
-    votes = {t: sum(1 for k in table2_keys if p.search(k)) + sum(2 for r in TEMPLATE_ROWS[t] if r in request_rows)
-             for t, p in TEMPLATE_MARKERS.items()}
+@memoised(1 << 16)
+def _template_marks(cell: str) -> tuple[int, ...]:
+    """1 for each template (TEMPLATE_MARKERS order) whose labels the cell prints, else 0."""
+    key = label_key(cell)
+    return tuple(int(p.search(key) is not None) for p in TEMPLATE_MARKERS.values())
+
+
+def detect_template(table2_cells: list[str], request_rows: set[str]) -> tuple[str | None, list[str]]:
+    """Which template the tables follow, from labels only one template
+    prints (table 2's cells, table 3's rows)."""
+    marks = [sum(column) for column in zip(*map(_template_marks, table2_cells))] or [0] * len(TEMPLATE_MARKERS)
+    votes = {t: n + sum(2 for r in TEMPLATE_ROWS[t] if r in request_rows)
+             for (t, n) in zip(TEMPLATE_MARKERS, marks)}
     if votes["2019"] and votes["2021"]:
         return None, [f"template: labels of both templates ({votes['2019']} for 2019, {votes['2021']} for 2021)"]
     for t, v in votes.items():
@@ -186,8 +195,7 @@ def extract_report(text: str) -> ReportExtraction:
         layouts[n], parsed[n] = to_rows(lines[a:b], a, stripped=stripped[a:b])
 
     requests = tables.extract_requests(parsed[3])
-    table2_keys = [label_key(c) for row in parsed[2] for c in row.cells if c]
-    template, notes = detect_template(table2_keys, set(requests.cells))
+    template, notes = detect_template([c for row in parsed[2] for c in row.cells if c], set(requests.cells))
     active = tables.extract_active(parsed[2], template)
     review = tables.extract_review(parsed[4])
     notes += active.notes + requests.notes + review.notes

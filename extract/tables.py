@@ -13,7 +13,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from .layout import Row
-from .normalise import is_blank, is_empty, is_value_like, label_key
+from .normalise import is_blank, is_empty, is_value_like, label_key, memoised
 from .templates import (
     ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, OUTCOMES,
     PROCEEDINGS, REQUEST_ROWS,
@@ -32,8 +32,11 @@ class TableResult:
     extra: dict = field(default_factory=dict)
 
     def span(self, row: Row) -> None:
-        self.first_line = row.first_line if self.first_line is None else min(self.first_line, row.first_line)
-        self.last_line = max(self.last_line or 0, row.last_line)
+        # comparisons, not min()/max(): called for most rows of every table
+        if self.first_line is None or row.first_line < self.first_line:
+            self.first_line = row.first_line
+        if self.last_line is None or row.last_line > self.last_line:
+            self.last_line = row.last_line
 
 
 # What a cell is to the row split: nothing, a label, a printed "no figure"
@@ -51,28 +54,7 @@ def _cell_kind(cell: str) -> int:
     return _MARKER if is_blank(cell) else _FIGURE
 
 
-class _Memo(dict):
-    """fn(key) memoised in a dict looked up by dict.__getitem__ in C (an
-    lru_cache hit costs 60 % more: it reorders its list on every hit).
-    Emptied when full: keys that recur come back at once."""
-
-    def __init__(self, fn, limit: int):
-        super().__init__()
-        self.fn, self.limit = fn, limit
-
-    def __missing__(self, key):
-        if len(self) >= self.limit:
-            self.clear()
-        value = self[key] = self.fn(key)
-        return value
-
-
-def _memoised(limit: int):
-    """Decorator: the function's memoised lookup (see _Memo)."""
-    return lambda fn: _Memo(fn, limit).__getitem__
-
-
-_kind_of = _memoised(1 << 16)(_cell_kind)
+_kind_of = memoised(1 << 16)(_cell_kind)
 
 
 def classify_row(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
@@ -104,7 +86,7 @@ def _labels_picker(positions: tuple[int, ...]):
     return itemgetter(*positions)
 
 
-@_memoised(1 << 14)
+@memoised(1 << 14)
 def _split_of(kinds: bytes) -> tuple:
     """kinds of a row -> (labels picker, first value position, whether the
     values print anything)."""
@@ -246,7 +228,7 @@ def _is_request_header(label: str) -> bool:
 _NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．](?!\d))")
 
 
-@_memoised(1 << 14)
+@memoised(1 << 14)
 def _request_labels(labels: tuple[str, ...]) -> tuple[bool, bool, str | None, str]:
     """What extract_requests reads from a row's labels, worked out once per
     distinct labels (rows print the same labels report after report):
@@ -355,7 +337,7 @@ def _outcome_of(label: str) -> str | None:
     return None
 
 
-@_memoised(1 << 14)
+@memoised(1 << 14)
 def _review_labels(labels: tuple[str, ...]) -> tuple[bool, tuple[str, ...]]:
     """(names 复议/诉讼?, the outcomes its labels name), once per distinct labels."""
     return any(map(_names_review, labels)), tuple(o for o in map(_outcome_of, labels) if o)
@@ -461,7 +443,7 @@ def _names_article(label: str) -> bool:
     return _ARTICLE_RE.search(label_key(label)) is not None
 
 
-@_memoised(1 << 14)
+@memoised(1 << 14)
 def _active_labels(labels: tuple[str, ...]) -> tuple[bool, tuple[str, ...], tuple[str, str] | None, tuple[str, ...]]:
     """What extract_active reads from a row's labels, worked out once per
     distinct labels: (names 第二十条?, the metric columns it names, the
