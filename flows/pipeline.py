@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.artifacts import create_table_artifact
 
@@ -224,7 +225,10 @@ class FileBatch:
         self.entries = entries
 
 
-@task(name="process-batch", retries=1, retry_delay_seconds=1)
+# No cache policy: Prefect's default keys each call by hashing its inputs,
+# which pickled the batch's thousands of file entries a second time in the
+# worker for a cache this flow never reads (results are Parquet parts).
+@task(name="process-batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def process_batch(batch: FileBatch, staging_dir: str, tag: str, docs_dir: str | None = None) -> dict:
     """Read, decode, extract, build, validate and write one batch of files.
 
