@@ -14,7 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "data" / "samples" / "reports"
 DEFAULT_OUTPUT = Path("data") / "warehouse"
 from flows.defaults import DEFAULT_BATCH, SMALL_RUN
-from flows.startup import pause_gc_for_imports
+from flows.collector import pause_gc_for_imports
 
 DESCRIPTION = """\
 xxgk turns Chinese government information disclosure annual reports

@@ -31,7 +31,7 @@ from transform.incremental import plan_run
 from transform.warehouse import DATASETS, Warehouse, drop_report_rows, fault_point, write_part
 
 from flows.defaults import split_batches
-from flows.startup import imports_done, pause_gc_for_imports
+from flows.collector import deferred_full_collections, imports_done, pause_gc_for_imports
 
 # Data Docs are built inside the first batch task; their time is in "validate".
 STAGES = ("discover", "read+extract", "transform", "validate", "write")
@@ -237,6 +237,13 @@ def process_batch(batch: FileBatch, staging_dir: str, tag: str, docs_dir: str | 
     back, for the flow's duplicate check and summary.  With docs_dir the
     batch's validation results also feed the run's GX Data Docs (the flow
     asks this of its first batch only: Data Docs are built once a run)."""
+    with deferred_full_collections():
+        # the batch's objects die when _process_batch returns: the
+        # collection at the end of the block scans only what survives
+        return _process_batch(batch, staging_dir, tag, docs_dir)
+
+
+def _process_batch(batch: FileBatch, staging_dir: str, tag: str, docs_dir: str | None) -> dict:
     from expectations.validate import statuses
 
     t0 = time.perf_counter()

@@ -125,9 +125,9 @@ class TemporaryPrefectServer:
 def serve() -> None:
     """The server process: uvicorn serving Prefect's app (the command line is
     uvicorn's), with Prefect's server imported first while the cyclic
-    garbage collector is paused (flows.startup): ~13 % of the import, on the
+    garbage collector is paused (flows.collector): ~13 % of the import, on the
     critical path of every run's start."""
-    from flows.startup import imports_done, pause_gc_for_imports
+    from flows.collector import imports_done, pause_gc_for_imports
 
     pause_gc_for_imports()
     try:
