@@ -70,3 +70,18 @@ def test_held_in_is_isin_without_rehashing_the_container():
     assert mask.tolist() == [True, False, False, True, True]
     assert list(mask.index) == [5, 6, 7, 8, 9] and mask.dtype == bool
     assert mask.equals(values.isin(list(seen)).fillna(False).astype(bool))
+
+
+def test_rows_added_together_keep_their_keys_aligned():
+    import pytest
+
+    from transform.frames import _CellColumns
+
+    cols = _CellColumns({"article": ("a1", "a2"), "item": ("i1", "i2"), "metric": ("m1", "m2", "m3")})
+    cols.add_rows(0, [({"article": "a2", "item": "i1"}, "metric", ("m1", "m3"), ["5", "6"], [(5, None), (6, None)]),
+                      ({"article": "a1", "item": "i2"}, "metric", ("m2",), ["7", "extra"], [(7, None), (8, None)])])
+    # the second row has one metric: its surplus cell is not a cell of it
+    assert cols.keys == {"article": [1, 1, 0], "item": [0, 0, 1], "metric": [0, 2, 1]}
+    assert cols.raw == ["5", "6", "7"] and cols.value == [5, 6, 7] and cols.report == [0, 0, 0]
+    with pytest.raises(ValueError):      # a row that leaves a key out would shift the columns
+        cols.add_rows(1, [({"article": "a1"}, "metric", ("m1",), ["1"], [(1, None)])])

@@ -77,6 +77,26 @@ class _CellColumns:
         codes[varying] = self._codes_along(varying, tuple(varying_values[:n]))
         self._append(report, codes, raws[:n], parsed[:n])
 
+    def add_rows(self, report: int, rows) -> None:
+        """add_row for each of a report's rows, (fixed, varying, varying
+        values, raws, parsed) each, stored in one step."""
+        codes: dict[str, list[int]] = {k: [] for k in self.categories}
+        raws_all: list = []
+        parsed_all: list = []
+        for fixed, varying, varying_values, raws, parsed in rows:
+            n = min(len(varying_values), len(raws))      # zip's rule, as add_row
+            if n == 0:
+                continue
+            for k, v in fixed.items():
+                codes[k].extend([self.codes[k][v]] * n)
+            codes[varying].extend(self._codes_along(varying, tuple(varying_values[:n])))
+            raws_all.extend(raws[:n])
+            parsed_all.extend(parsed[:n])
+        if any(len(c) != len(raws_all) for c in codes.values()):
+            raise ValueError("add_rows: every row must name every key")   # columns would misalign
+        if raws_all:
+            self._append(report, codes, raws_all, parsed_all)
+
     def add_grid(self, report: int, row_key: str, row_names: tuple[str, ...], column_key: str,
                  column_names: tuple[str, ...], cells: list, parsed: list) -> None:
         """A whole table of len(row_names) rows of one cell per column name,
@@ -187,11 +207,14 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
             rows = [e.requests.get(row) or _NONE_ROW[len(APPLICANTS)] for row in keys]
             if all(len(cells) == len(APPLICANTS) for cells in rows):
                 # the whole table at once: table 3 is most of a report's cells
-                reasons = [_missing_reason(notes, f"requests.{row}") for row in keys] if notes \
-                    else ["cell not found"] * len(keys)
-                req.add_grid(position, "row", keys, "applicant", APPLICANTS,
-                             [c for cells in rows for c in cells],
-                             [v for cells, reason in zip(rows, reasons) for v in _counts(cells, reason)])
+                flat = [c for cells in rows for c in cells]
+                if None not in flat:        # the usual table: every cell placed
+                    parsed = list(map(_read_count, flat))
+                else:
+                    reasons = [_missing_reason(notes, f"requests.{row}") for row in keys] if notes \
+                        else ["cell not found"] * len(keys)
+                    parsed = [v for cells, reason in zip(rows, reasons) for v in _counts(cells, reason)]
+                req.add_grid(position, "row", keys, "applicant", APPLICANTS, flat, parsed)
             else:
                 for row, cells in zip(keys, rows):
                     reason = _missing_reason(notes, f"requests.{row}")
@@ -207,12 +230,14 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         if e.active is not None:
             template = e.template
             items = active_items(template) if template else list(e.active)
+            rows = []
             for article, item in items:
                 metrics = ACTIVE_METRICS[template][article] if template else ()
                 cells = e.active.get((article, item)) or _NONE_ROW[len(metrics)]
                 reason = _missing_reason(notes, f"active_disclosure.{article}.{item}")
-                act.add_row(position, {"article": article, "item": item}, "metric", metrics, cells,
-                            [_active_value(m, raw, reason, e.money_units) for m, raw in zip(metrics, cells)])
+                rows.append(({"article": article, "item": item}, "metric", metrics, cells,
+                             [_active_value(m, raw, reason, e.money_units) for m, raw in zip(metrics, cells)]))
+            act.add_rows(position, rows)
 
         for number, title, text in e.sections:
             sec["report_id"].append(p.report_id); sec["number"].append(number)
