@@ -49,7 +49,7 @@ def test_runs_from_a_directory_with_its_own_flows_package(tmp_path):
     import sys
     from pathlib import Path
 
-    from conftest import ROOT, xxgk_env
+    from conftest import xxgk_env
 
     project = tmp_path / "project"
     (project / "flows").mkdir(parents=True)

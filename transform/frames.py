@@ -70,21 +70,16 @@ class _CellColumns:
     def add_row(self, report: int, fixed: dict[str, str], varying: str, varying_values, raws, parsed) -> None:
         """One printed table row: the `fixed` keys are the row's, `varying`
         runs along the row's cells; parsed holds (value, error) per cell."""
-        n = min(len(varying_values), len(raws))      # zip's rule: surplus cells are not cells of this row
-        if n == 0:
-            return
-        codes = {k: [self.codes[k][v]] * n for k, v in fixed.items()}
-        codes[varying] = self._codes_along(varying, tuple(varying_values[:n]))
-        self._append(report, codes, raws[:n], parsed[:n])
+        self.add_rows(report, [(fixed, varying, varying_values, raws, parsed)])
 
     def add_rows(self, report: int, rows) -> None:
-        """add_row for each of a report's rows, (fixed, varying, varying
-        values, raws, parsed) each, stored in one step."""
+        """A report's rows, (fixed, varying, varying values, raws, parsed)
+        each as add_row takes them, stored in one step."""
         codes: dict[str, list[int]] = {k: [] for k in self.categories}
         raws_all: list = []
         parsed_all: list = []
         for fixed, varying, varying_values, raws, parsed in rows:
-            n = min(len(varying_values), len(raws))      # zip's rule, as add_row
+            n = min(len(varying_values), len(raws))      # zip's rule: surplus cells are not cells of this row
             if n == 0:
                 continue
             for k, v in fixed.items():
