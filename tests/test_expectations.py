@@ -151,3 +151,22 @@ def test_docs_run_and_fast_run_give_the_same_validations(validator, tmp_path):
         "requests.not_processed_repeated.natural_person: value = -1.0 (raw '-1'); " \
         "requests.not_processed_repeated.total: value = -1.0 (raw '-1')"
     assert details["r3/counts_present"] == "requests.granted.commercial_enterprise: value = null (raw '')"
+
+
+def test_batches_are_not_fingerprinted_and_results_do_not_change(validator, monkeypatch):
+    """GX hashes each pandas batch only to store the digest in metadata
+    xxgk never reads; the Validator turns that off, and the validations
+    must be the same as with it on."""
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    hashed = []
+    real_hash = engine.hash_pandas_dataframe
+    monkeypatch.setattr(engine, "hash_pandas_dataframe", lambda df: hashed.append(len(df)) or real_hash(df))
+    texts = [report_text(), report_text(year=2022), report_text(review=(1, 0, 0, 0, 2) + (0,) * 10)]
+    _, without, _ = run(validator, texts)
+    assert hashed == []
+    monkeypatch.setattr(engine, "HASH_THRESHOLD", 1e9)     # GX's own default
+    _, with_fingerprints, _ = run(validator, texts)
+    assert len(hashed) >= 2 * 5       # every view, twice
+    assert with_fingerprints.equals(without)
+    assert (~without["success"]).sum() >= 2
