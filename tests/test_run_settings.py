@@ -88,3 +88,27 @@ def test_started_pool_stops_waiting_when_a_worker_dies():
         assert pool._executor._broken
     finally:
         pool.__exit__(None, None, None)
+
+
+def _collections_loaded() -> tuple[bool, bool]:
+    import sys
+
+    from prefect._internal.plugins import collections
+
+    return collections._collections is not None, "prefect_dask" in sys.modules
+
+
+def test_a_warm_worker_has_imported_the_prefect_collections():
+    """Prefect imports the installed collections (prefect-dask: dask and
+    distributed) on a process's first block lookup, which is its first task
+    run: a worker does it while warming up, not inside the flow."""
+    from flows.pipeline import _StartedPool, warm_worker
+
+    pool = _StartedPool(max_workers=1, initializer=warm_worker).start()
+    try:
+        assert len(pool.wait_warm(limit=120)) == 1
+        loaded, dask_imported = pool._executor.submit(_collections_loaded).result(timeout=60)
+        assert loaded
+        assert dask_imported      # prefect-dask is a test dependency
+    finally:
+        pool.__exit__(None, None, None)
