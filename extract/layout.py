@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import contains
 
 from .normalise import _STRIP_CHARS, is_value_like, strip_cell
 
@@ -43,7 +45,9 @@ _PDF_GAP_RE = re.compile(r"(?:\u3000| {2,}|\u00a0{2,}| ?\t ?)+")
 _PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
 
 
-_INNER_TAB_RE = re.compile(r"[^\t]\t")
+# A line whose tabs separate cells: two tabs or more, or one tab with text
+# on both sides (a tab that only leads or ends a line indents or trails).
+_INNER_TAB_LINE_RE = re.compile(r"[^\t]*\t[^\t]*\t|[^\t]+\t[^\t]")
 # A separator with the whitespace around it, so that one C-level split
 # yields stripped cells (the separator itself is not whitespace to strip).
 _CELL_SPACE = "".join(c for c in _STRIP_CHARS if c != "\t")
@@ -58,27 +62,29 @@ def strip_lines(lines: list[str]) -> list[str]:
 
 
 def detect_layout(lines: list[str], stripped: list[str] | None = None) -> str:
-    """Name the layout of a table region: pipe, tabrow, tabcell, spaced, paragraph."""
+    """Name the layout of a table region: pipe, tabrow, tabcell, spaced, paragraph.
+
+    Lines are counted by C-level map/sum over the region (three regions a
+    report, every report), not by a Python loop per line."""
     if stripped is None:
         stripped = strip_lines(lines)
-    content = [ln for ln, text in zip(lines, stripped) if text]
+    content = list(compress(lines, stripped))      # lines with text
     if not content:
         return "paragraph"
     n = len(content)
     # Most regions hold no pipe or no tab at all: one scan of the joined
     # text then spares the per-line counts.
     joined = "\n".join(content)
-    if "|" in joined and sum(1 for ln in content if "|" in ln) >= max(1, n * 0.3):
+    if "|" in joined and sum(map(contains, content, repeat("|"))) >= max(1, n * 0.3):
         return "pipe"
     if "\t" in joined:
-        inner_tabs = sum(1 for ln in content if "\t" in ln and (ln.count("\t") >= 2 or _INNER_TAB_RE.search(ln.rstrip("\t"))))
-        if inner_tabs >= max(1, n * 0.3):
+        if sum(map(bool, map(_INNER_TAB_LINE_RE.match, content))) >= max(1, n * 0.3):
             return "tabrow"
-        tab_led = sum(1 for ln in content if ln.startswith("\t"))
+        tab_led = joined.count("\n\t") + joined.startswith("\t")
         if tab_led >= max(3, n * 0.4):
             return "tabcell"
     # A gap inside the stripped line splits it into two cells or more.
-    spaced = sum(1 for text in stripped if text and _PDF_GAP_RE.search(text))
+    spaced = sum(map(bool, map(_PDF_GAP_RE.search, filter(None, stripped))))
     if spaced >= max(2, n * 0.3):
         return "spaced"
     return "paragraph"
@@ -112,7 +118,7 @@ def rows_pipe(lines: list[str], offset: int = 0, stripped: list[str] | None = No
             body = body[:-1]     # the closing pipe ends the row; it opens no cell
         # split at the pipes, each cell stripped (a C split and strips, not
         # a regex split that eats the spaces around each pipe)
-        cells = [c.strip(_STRIP_CHARS) for c in body.split("|")]
+        cells = list(map(str.strip, body.split("|"), repeat(_STRIP_CHARS)))
         rows.append(Row(cells, offset + i, offset + i))
     return rows
 

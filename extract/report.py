@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 from . import tables
 from .layout import strip_lines, to_rows
@@ -153,17 +154,25 @@ def _clean_agency(name: str | None) -> str | None:
     return name or None
 
 
+# A cell's template marks packed in one int, a field of _MARK_BITS bits per
+# template, so that a table's marks add up in one C-level sum(); a field
+# cannot overflow: a report has far fewer than 2**32 cells.
+_MARK_BITS = 32
+_MARK_FIELD = (1 << _MARK_BITS) - 1
+
+
 @memoised(1 << 16)
-def _template_marks(cell: str) -> tuple[int, ...]:
-    """1 for each template (TEMPLATE_MARKERS order) whose labels the cell prints, else 0."""
+def _template_marks(cell: str) -> int:
+    """Bit field i set when the cell prints the labels of template i (TEMPLATE_MARKERS order)."""
     key = label_key(cell)
-    return tuple(int(p.search(key) is not None) for p in TEMPLATE_MARKERS.values())
+    return sum(1 << (_MARK_BITS * i) for i, p in enumerate(TEMPLATE_MARKERS.values()) if p.search(key))
 
 
-def detect_template(table2_cells: list[str], request_rows: set[str]) -> tuple[str | None, list[str]]:
+def detect_template(table2_cells, request_rows: set[str]) -> tuple[str | None, list[str]]:
     """Which template the tables follow, from labels only one template
-    prints (table 2's cells, table 3's rows)."""
-    marks = [sum(column) for column in zip(*map(_template_marks, table2_cells))] or [0] * len(TEMPLATE_MARKERS)
+    prints (table 2's cells, table 3's rows).  table2_cells: any iterable."""
+    total = sum(map(_template_marks, table2_cells))
+    marks = [(total >> (_MARK_BITS * i)) & _MARK_FIELD for i in range(len(TEMPLATE_MARKERS))]
     votes = {t: n + sum(2 for r in TEMPLATE_ROWS[t] if r in request_rows)
              for (t, n) in zip(TEMPLATE_MARKERS, marks)}
     if votes["2019"] and votes["2021"]:
@@ -195,7 +204,8 @@ def extract_report(text: str) -> ReportExtraction:
         layouts[n], parsed[n] = to_rows(lines[a:b], a, stripped=stripped[a:b])
 
     requests = tables.extract_requests(parsed[3])
-    template, notes = detect_template([c for row in parsed[2] for c in row.cells if c], set(requests.cells))
+    template, notes = detect_template(filter(None, chain.from_iterable(row.cells for row in parsed[2])),
+                                      set(requests.cells))
     active = tables.extract_active(parsed[2], template)
     review = tables.extract_review(parsed[4])
     notes += active.notes + requests.notes + review.notes
