@@ -57,8 +57,7 @@ _TAB_SPLIT_RE = re.compile(f"[{_CELL_SPACE}]*\t[{_CELL_SPACE}]*")
 def strip_lines(lines: list[str]) -> list[str]:
     """Every line as strip_cell leaves it, in one pass: layout detection and
     the row readers both need them, and a report has ~180 lines."""
-    chars = _STRIP_CHARS
-    return [ln.strip(chars) for ln in lines]
+    return list(map(str.strip, lines, repeat(_STRIP_CHARS)))
 
 
 def detect_layout(lines: list[str], stripped: list[str] | None = None) -> str:

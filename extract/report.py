@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress
 
 from . import tables
 from .layout import strip_lines, to_rows
@@ -23,9 +23,6 @@ _SECTION_WORDS = {
     5: re.compile(r"问题|改进|整改|不足"),
     6: re.compile(r"其他|其它"),
 }
-# A section heading line (「三、收到和处理…」); matched over the whole text, so
-# no whitespace class may cross a line end.
-_HEADING_LINE_RE = re.compile(r"^[^\S\n]*([一二三四五六])[^\S\n]*[、.．][^\S\n]*(\S.*)$", re.M)
 
 
 class NotAReport(ValueError):
@@ -59,21 +56,33 @@ def unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# A section heading (「三、收到和处理…」) from its number on.  Unanchored, so
+# that the regex engine skips to the next 一…六 in C instead of trying a line
+# start at every character; matched over the whole text, so no whitespace
+# class may cross a line end.
+_HEADING_RE = re.compile(r"([一二三四五六])[^\S\n]*[、.．][^\S\n]*(\S.*)$", re.M)
+
+
 def _heading_candidates(text: str):
-    """(line index, match) of every line shaped like a section heading, found
-    by one regex pass over the text rather than one match call per line."""
+    """(line index, line, match) of every line shaped like a section heading
+    (its number after nothing but spaces, then 、 or a dot), found by one
+    regex pass over the text rather than one match call per line.  A match
+    runs to its line's end, so none hides a heading on a later line."""
     i, pos = 0, 0
-    for m in _HEADING_LINE_RE.finditer(text):
-        i += text.count("\n", pos, m.start())
-        pos = m.start()
-        yield i, m
+    for m in _HEADING_RE.finditer(text):
+        start = m.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        if line_start != start and not text[line_start:start].isspace():
+            continue        # the number is inside a sentence
+        i += text.count("\n", pos, start)
+        pos = start
+        yield i, text[line_start:m.end()], m
 
 
 def find_sections(lines: list[str], text: str) -> list[Section]:
     """The numbered sections 一…六; text is the lines joined by newlines."""
     found: list[Section] = []
-    for i, m in _heading_candidates(text):
-        line = m[0]
+    for i, line, m in _heading_candidates(text):
         if len(strip_cell(line)) > 60 or "|" in line or line.count("\t") > 1:
             continue
         number = SECTION_NUMBERS.index(m[1]) + 1
@@ -220,14 +229,16 @@ def extract_report(text: str) -> ReportExtraction:
             raise NotAReport("no disclosure tables found (truncated or tables missing)")
         raise NotAReport("not a government information disclosure annual report")
 
-    table_lines = set()
+    prose = [True] * len(lines)       # lines outside the tables
     for t in (active, requests, review):
         if t.found and t.first_line is not None:
-            table_lines.update(range(t.first_line, t.last_line + 1))
+            first, last = t.first_line, min(t.last_line, len(lines) - 1)
+            if first <= last:
+                prose[first:last + 1] = [False] * (last + 1 - first)
     section_rows = []
     for s in sections:
-        body = [stripped[i] for i in range(s.first_line + 1, s.end_line) if i not in table_lines]
-        section_rows.append((s.number, s.title, "\n".join(b for b in body if b)))
+        body = compress(stripped[s.first_line + 1:s.end_line], prose[s.first_line + 1:s.end_line])
+        section_rows.append((s.number, s.title, "\n".join(filter(None, body))))
 
     return ReportExtraction(
         template=template,
