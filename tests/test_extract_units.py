@@ -184,3 +184,30 @@ def test_spaced_rows_cells_are_stripped_runs(line):
         assert not strip_cell(line) or re.match(
             r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$",
             line)
+
+
+def test_section_headings_only_at_line_starts():
+    """A heading is 一…六 after nothing but spaces (any width), then 、 or a
+    dot; the same shape inside a sentence is prose, and a number inside a
+    sentence does not hide a heading on the next line."""
+    from extract.report import find_sections
+
+    text = "\n".join([
+        "测试局2020年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本局一、二、三类事项均已公开。二、主动公开不在行首",     # numbers inside a sentence
+        "\u3000\u3000二、主动公开政府信息情况",                   # indented with ideographic spaces
+        "一是加强领导。三、收到和处理政府信息公开申请情况",         # 一 starts the line but is no heading
+        "\u00a0三．收到和处理政府信息公开申请情况",
+        "四、结转下年度继续办理",                                  # a table-3 row: words of no section 4
+        "四 、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+    ])
+    sections = find_sections(text.split("\n"), text)
+    assert [(s.number, s.title, s.first_line, s.end_line) for s in sections] == [
+        (1, "一、总体情况", 1, 3),
+        (2, "二、主动公开政府信息情况", 3, 5),
+        (3, "三．收到和处理政府信息公开申请情况", 5, 7),
+        (4, "四 、政府信息公开行政复议、行政诉讼情况", 7, 8),
+        (5, "五、存在的主要问题及改进情况", 8, 9),
+    ]
