@@ -92,17 +92,26 @@ _NUMBER_RE = re.compile(
 _VALUE_LIKE_RE = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?(?:亿元|万元|万|元|件|条|项|个)?$")
 
 
+_COMMA_SPACE_RE = re.compile(r"(?<=\d)[,，]\s+(?=\d{3}\b)")
+_UNIT_SPACE_RE = re.compile(r"(?<=\d)\s+(?=(?:亿元|万元|万|元|件|条|项|个)$)")
+_SIGN_SPACE_RE = re.compile(r"^([+\-])\s+(?=\d)")
+
+
 @lru_cache(maxsize=_CACHE)
 def number_text(raw: str) -> str:
     """NFKC, unified minus signs, and no whitespace other than a single space
     between digit groups (a thousands separator some converters print)."""
+    if raw.isdigit() and raw.isascii():
+        # the usual figure, and the usual miss of this memo (figures vary
+        # from report to report): nothing below would change it
+        return raw
     s = unicodedata.normalize("NFKC", raw)
     s = s.replace("−", "-").replace("－", "-")
     s = _SPACE_RE.sub(" ", s).strip()
     # "1, 234" -> "1,234": a space after a thousands comma is noise.
-    s = re.sub(r"(?<=\d)[,，]\s+(?=\d{3}\b)", ",", s)
-    s = re.sub(r"(?<=\d)\s+(?=(?:亿元|万元|万|元|件|条|项|个)$)", "", s)
-    s = re.sub(r"^([+\-])\s+(?=\d)", r"\1", s)
+    s = _COMMA_SPACE_RE.sub(",", s)
+    s = _UNIT_SPACE_RE.sub("", s)
+    s = _SIGN_SPACE_RE.sub(r"\1", s)
     return s
 
 
@@ -111,10 +120,10 @@ def is_blank(raw: str) -> bool:
     return number_text(raw) in BLANK_MARKERS
 
 
-@lru_cache(maxsize=_CACHE)
 def is_empty(raw: str) -> bool:
     """Nothing printed at all (whitespace of any width): a merged-cell
-    artefact, unlike a printed 「/」 or 「无」, which is a real cell."""
+    artefact, unlike a printed 「/」 or 「无」, which is a real cell.
+    (Not memoised: one strip costs less than a cache miss.)"""
     return not strip_cell(raw)
 
 

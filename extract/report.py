@@ -173,6 +173,8 @@ _MARK_FIELD = (1 << _MARK_BITS) - 1
 @memoised(1 << 16)
 def _template_marks(cell: str) -> int:
     """Bit field i set when the cell prints the labels of template i (TEMPLATE_MARKERS order)."""
+    if cell.isascii():
+        return 0        # a figure: the markers are Chinese words (and label_key keeps ASCII ASCII)
     key = label_key(cell)
     return sum(1 << (_MARK_BITS * i) for i, p in enumerate(TEMPLATE_MARKERS.values()) if p.search(key))
 

@@ -49,6 +49,8 @@ _LABEL_B, _FIGURE_B = bytes([_LABEL]), bytes([_FIGURE])
 def _cell_kind(cell: str) -> int:
     if not cell:
         return _EMPTY
+    if cell.isdigit() and cell.isascii():
+        return _FIGURE      # the usual figure: value-like, no blank marker
     if not is_value_like(cell):
         return _LABEL
     return _MARKER if is_blank(cell) else _FIGURE

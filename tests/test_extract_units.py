@@ -211,3 +211,20 @@ def test_section_headings_only_at_line_starts():
         (4, "四 、政府信息公开行政复议、行政诉讼情况", 7, 8),
         (5, "五、存在的主要问题及改进情况", 8, 9),
     ]
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=15))
+@settings(max_examples=300, deadline=None)
+def test_plain_figures_take_the_fast_path_to_the_same_result(digits):
+    """ASCII digit strings skip the normalisation (the memos' usual miss);
+    the same figure printed in full-width digits takes the long way and
+    must come out the same."""
+    from extract.normalise import is_blank, number_text, parse_count
+    from extract.tables import _FIGURE, _cell_kind
+    from transform.frames import _read_count
+
+    wide = digits.translate({ord(d): ord(d) - ord("0") + ord("０") for d in "0123456789"})
+    assert number_text(digits) == number_text(wide) == digits
+    assert _cell_kind(digits) == _cell_kind(wide) == _FIGURE
+    assert is_value_like(digits) and not is_blank(digits)
+    assert _read_count(digits) == _read_count(wide) == (parse_count(wide), None) == (int(digits), None)

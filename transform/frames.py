@@ -34,6 +34,10 @@ STATUSES = ("ok", "invalid", "rejected")
 def _read_count(raw: str) -> tuple[int | None, str | None]:
     """(value, cell_error) of a printed count cell; memoised, as cells
     repeat endlessly ("0", "1", ...)."""
+    if raw.isdigit() and raw.isascii() and len(raw) <= 15:
+        # the usual count, and the usual miss of this memo; parse_count
+        # would read the same (15 digits are exact in a float)
+        return int(raw), None
     try:
         return parse_count(raw), None
     except CellError as exc:
