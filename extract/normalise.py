@@ -120,10 +120,10 @@ def is_blank(raw: str) -> bool:
     return number_text(raw) in BLANK_MARKERS
 
 
+@lru_cache(maxsize=_CACHE)
 def is_empty(raw: str) -> bool:
     """Nothing printed at all (whitespace of any width): a merged-cell
-    artefact, unlike a printed 「/」 or 「无」, which is a real cell.
-    (Not memoised: one strip costs less than a cache miss.)"""
+    artefact, unlike a printed 「/」 or 「无」, which is a real cell."""
     return not strip_cell(raw)
 
 
