@@ -228,3 +228,18 @@ def test_plain_figures_take_the_fast_path_to_the_same_result(digits):
     assert _cell_kind(digits) == _cell_kind(wide) == _FIGURE
     assert is_value_like(digits) and not is_blank(digits)
     assert _read_count(digits) == _read_count(wide) == (parse_count(wide), None) == (int(digits), None)
+
+
+def test_template_markers_need_chinese_words():
+    """Template detection skips cells of ASCII only (figures) without
+    reading them: that holds while every alternative of every marker
+    needs a non-ASCII character."""
+    from extract.report import _template_marks
+    from extract.templates import TEMPLATE_MARKERS
+
+    for pattern in TEMPLATE_MARKERS.values():
+        for alternative in pattern.pattern.split("|"):
+            assert not alternative.isascii(), alternative
+    assert _template_marks("2021") == _template_marks("1,234") == 0
+    assert _template_marks("本年新制作数量") and _template_marks("制发件数")
+    assert _template_marks("本年新制作数量") != _template_marks("制发件数")
