@@ -92,6 +92,13 @@ _NUMBER_RE = re.compile(
 _VALUE_LIKE_RE = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?(?:亿元|万元|万|元|件|条|项|个)?$")
 
 
+def is_plain_figure(raw: str) -> bool:
+    """ASCII digits only: the usual figure, which no normalisation changes.
+    Figures vary from report to report, so they are the usual misses of the
+    memoised cell readers, which take this shortcut on a miss."""
+    return raw.isdigit() and raw.isascii()
+
+
 _COMMA_SPACE_RE = re.compile(r"(?<=\d)[,，]\s+(?=\d{3}\b)")
 _UNIT_SPACE_RE = re.compile(r"(?<=\d)\s+(?=(?:亿元|万元|万|元|件|条|项|个)$)")
 _SIGN_SPACE_RE = re.compile(r"^([+\-])\s+(?=\d)")
@@ -101,10 +108,8 @@ _SIGN_SPACE_RE = re.compile(r"^([+\-])\s+(?=\d)")
 def number_text(raw: str) -> str:
     """NFKC, unified minus signs, and no whitespace other than a single space
     between digit groups (a thousands separator some converters print)."""
-    if raw.isdigit() and raw.isascii():
-        # the usual figure, and the usual miss of this memo (figures vary
-        # from report to report): nothing below would change it
-        return raw
+    if is_plain_figure(raw):
+        return raw      # nothing below would change it
     s = unicodedata.normalize("NFKC", raw)
     s = s.replace("−", "-").replace("－", "-")
     s = _SPACE_RE.sub(" ", s).strip()

@@ -13,7 +13,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from .layout import Row
-from .normalise import is_blank, is_empty, is_value_like, label_key, memoised
+from .normalise import is_blank, is_empty, is_plain_figure, is_value_like, label_key, memoised
 from .templates import (
     ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, OUTCOMES,
     PROCEEDINGS, REQUEST_ROWS,
@@ -49,8 +49,8 @@ _LABEL_B, _FIGURE_B = bytes([_LABEL]), bytes([_FIGURE])
 def _cell_kind(cell: str) -> int:
     if not cell:
         return _EMPTY
-    if cell.isdigit() and cell.isascii():
-        return _FIGURE      # the usual figure: value-like, no blank marker
+    if is_plain_figure(cell):
+        return _FIGURE      # value-like, no blank marker
     if not is_value_like(cell):
         return _LABEL
     return _MARKER if is_blank(cell) else _FIGURE

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from extract.normalise import CellError, parse_count, parse_money_wan
+from extract.normalise import CellError, is_plain_figure, parse_count, parse_money_wan
 from extract.files import ParsedReport
 from extract.templates import (
     ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS, REQUEST_ROW_KEYS, REQUEST_ROWS,
@@ -34,9 +34,8 @@ STATUSES = ("ok", "invalid", "rejected")
 def _read_count(raw: str) -> tuple[int | None, str | None]:
     """(value, cell_error) of a printed count cell; memoised, as cells
     repeat endlessly ("0", "1", ...)."""
-    if raw.isdigit() and raw.isascii() and len(raw) <= 15:
-        # the usual count, and the usual miss of this memo; parse_count
-        # would read the same (15 digits are exact in a float)
+    if is_plain_figure(raw) and len(raw) <= 15:
+        # parse_count would read the same (15 digits are exact in a float)
         return int(raw), None
     try:
         return parse_count(raw), None
