@@ -30,6 +30,18 @@ def expectation_names() -> list[str]:
     return sorted({e["meta"]["name"] for s in load_suite_specs().values() for e in s["expectations"]})
 
 
+def quiet_gx_logging() -> None:
+    """GX's warnings and errors only.  Some GX modules set their own logger's
+    level (the context's config module logs each ephemeral context's
+    temporary docs directory at INFO, which reached every run's terminal),
+    so those are lowered too, not only the package's logger."""
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if name.startswith("great_expectations.") and isinstance(logger, logging.Logger) \
+                and logger.level != logging.NOTSET and logger.level < logging.ERROR:
+            logger.setLevel(logging.ERROR)
+
+
 def skip_batch_fingerprints() -> bool:
     """Stop GX fingerprinting every batch it is handed.
 
@@ -60,7 +72,7 @@ class Validator:
 
         from . import custom  # noqa: F401  registers expect_column_sums_to_balance
 
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        quiet_gx_logging()
         skip_batch_fingerprints()
         self.gx = gx
         self.context = gx.get_context(mode="ephemeral")

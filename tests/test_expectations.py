@@ -170,3 +170,15 @@ def test_batches_are_not_fingerprinted_and_results_do_not_change(validator, monk
     assert len(hashed) >= 2 * 5       # every view, twice
     assert with_fingerprints.equals(without)
     assert (~without["success"]).sum() >= 2
+
+
+def test_building_a_context_logs_nothing_below_error(caplog):
+    """A run's terminal shows no GX chatter: GX logged each ephemeral
+    context's temporary docs directory at INFO from a logger with its own level."""
+    import logging
+
+    Validator()     # GX imported (what it logs while importing, the root logger's level filters)
+    with caplog.at_level(logging.DEBUG):
+        Validator()
+    noise = [r.getMessage() for r in caplog.records if r.name.startswith("great_expectations") and r.levelno < logging.ERROR]
+    assert noise == []
