@@ -30,6 +30,32 @@ from pathlib import Path
 SERVER_SETTINGS = {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
                    "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
 
+# The settings that place a Prefect server's database, as Prefect reads them
+# from the environment (the second is the older name of the first).
+_DATABASE_URL_VARS = ("PREFECT_SERVER_DATABASE_CONNECTION_URL", "PREFECT_API_DATABASE_CONNECTION_URL")
+
+
+def prefect_database_file(environ: dict | None = None) -> Path | None:
+    """The SQLite file a local Prefect server keeps its database in, or None
+    when the database is not a local file (PostgreSQL, in memory).
+
+    Read from the environment as Prefect reads it (a connection URL, else
+    prefect.db under PREFECT_HOME, ~/.prefect by default), without importing
+    Prefect: the CLI asks before anything heavy is imported.  A Prefect
+    profile (profiles.toml) that moves the database is not read."""
+    environ = os.environ if environ is None else environ
+    url = next((environ[v] for v in _DATABASE_URL_VARS if environ.get(v)), None)
+    if url is None:
+        home = Path(environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+        return home / "prefect.db"
+    if not url.startswith("sqlite") or ":///" not in url:
+        return None
+    path = url.split(":///", 1)[1].split("?", 1)[0]
+    if not path or path == ":memory:" or "mode=memory" in url:
+        return None
+    return Path(path).expanduser()
+
+
 # Exit status uvicorn uses when its port was taken meanwhile.
 _PORT_IN_USE = 3
 
@@ -51,6 +77,9 @@ class TemporaryPrefectServer:
         self.process: subprocess.Popen | None = None
         self.port: int | None = None
         self._log = None
+        # True when this start creates Prefect's database: its migrations
+        # take ~10 s more, once per machine (a first run's start says so).
+        self.creates_database = False
 
     @property
     def api_url(self) -> str:
@@ -60,6 +89,8 @@ class TemporaryPrefectServer:
         spec = importlib.util.find_spec("prefect")      # locates, does not import
         app_dir = Path(spec.origin).parent
         self.port = _free_port()
+        database = prefect_database_file()
+        self.creates_database = database is not None and not database.exists()
         self._log = tempfile.TemporaryFile(prefix="xxgk-prefect-server-")
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                "PREFECT__SERVER_FINAL": "1", **SERVER_SETTINGS}

@@ -94,3 +94,23 @@ def test_duplicate_content_across_batches_is_rejected_and_its_rows_dropped(tmp_p
         # one report's rows, not two: every key appears once
         assert not single.drop(columns=[c for c in ("value", "raw", "cell_error", "details", "success")
                                         if c in single]).duplicated().any(), dataset
+
+
+def test_first_run_on_a_machine_says_why_its_start_is_slow(tmp_path):
+    """A machine's first run creates Prefect's database (~10 s of migrations):
+    the run says so instead of looking stuck, and still succeeds.  Later runs
+    find the database and say nothing."""
+    import shutil
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for path in sorted((ROOT / "data" / "samples" / "reports").rglob("*.*"))[:2]:
+        shutil.copy(path, reports / path.name)
+    home = tmp_path / "prefect-home"
+    proc = run_xxgk("run", str(reports), "--out", str(tmp_path / "w"), own_server=True,
+                    env={"PREFECT_HOME": str(home)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "first run on this machine" in proc.stderr and str(home / "prefect.db") in proc.stderr
+    assert (home / "prefect.db").is_file()
+    assert "Traceback" not in proc.stderr
+    assert "xxgk: 2 files seen" in proc.stdout

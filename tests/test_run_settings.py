@@ -1,4 +1,6 @@
 """Prefect settings the CLI applies to a run on its own temporary server."""
+from pathlib import Path
+
 import pytest
 from prefect.settings import get_current_settings
 
@@ -112,3 +114,37 @@ def test_a_warm_worker_has_imported_the_prefect_collections():
         assert dask_imported      # prefect-dask is a test dependency
     finally:
         pool.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("env", [
+    {},
+    {"PREFECT_HOME": "{tmp}/home"},
+    {"PREFECT_SERVER_DATABASE_CONNECTION_URL": "sqlite+aiosqlite:///{tmp}/elsewhere.db"},
+    {"PREFECT_API_DATABASE_CONNECTION_URL": "sqlite+aiosqlite:///{tmp}/older-name.db"},
+    {"PREFECT_API_DATABASE_CONNECTION_URL": "postgresql+asyncpg://user:secret@db:5432/prefect"},
+])
+def test_the_database_file_is_where_prefect_puts_it(env, tmp_path, monkeypatch):
+    """The CLI places Prefect's database without importing Prefect (to say
+    that a first run creates it); it must agree with Prefect's settings."""
+    from prefect.settings import Settings
+
+    from flows.server import prefect_database_file
+
+    env = {k: v.format(tmp=tmp_path) for k, v in env.items()}
+    for name in ("PREFECT_HOME", "PREFECT_SERVER_DATABASE_CONNECTION_URL", "PREFECT_API_DATABASE_CONNECTION_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    url = Settings().server.database.connection_url.get_secret_value()
+    expected = Path(url.split(":///", 1)[1]) if url.startswith("sqlite") else None
+    assert prefect_database_file() == expected
+    if env:
+        assert prefect_database_file(env) == expected      # the environment passed in, not the process's
+        assert expected != Path("~/.prefect/prefect.db").expanduser()
+
+
+def test_in_memory_databases_are_no_file():
+    from flows.server import prefect_database_file
+
+    assert prefect_database_file({"PREFECT_SERVER_DATABASE_CONNECTION_URL": "sqlite+aiosqlite:///:memory:"}) is None
+    assert prefect_database_file({"PREFECT_SERVER_DATABASE_CONNECTION_URL": "sqlite+aiosqlite:///file:x?mode=memory&uri=true"}) is None
