@@ -42,16 +42,6 @@ def floor(root: Path) -> tuple[float, int, int]:
     return time.perf_counter() - t, files, numbers
 
 
-def _creates_prefect_database() -> bool:
-    """Whether the next run's temporary Prefect server creates its database."""
-    from flows.server import prefect_database_file
-
-    if os.environ.get("PREFECT_API_URL"):
-        return False
-    database = prefect_database_file()
-    return database is not None and not database.exists()
-
-
 def _run(input_dir: Path, out: Path, extra: list[str]) -> tuple[float, dict, int]:
     summary_file = out.parent / f"{out.name}.summary.json"
     cmd = [sys.executable, "-m", "flows.cli", "run", str(input_dir), "--out", str(out), "--no-docs",
@@ -68,6 +58,8 @@ def _run(input_dir: Path, out: Path, extra: list[str]) -> tuple[float, dict, int
 
 def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
     from synth.writer import write_corpus
+
+    from flows.server import creates_prefect_database
 
     base = Path(workdir or tempfile.mkdtemp(prefix="xxgk-bench-"))
     corpus = base / f"corpus-{n}-{seed}"
@@ -88,7 +80,7 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
         shutil.rmtree(out, ignore_errors=True)
     floor_s, files, _ = floor(reports)
     first_use = None
-    if _creates_prefect_database():
+    if not os.environ.get("PREFECT_API_URL") and creates_prefect_database():
         # A run's fixed overhead is what every run pays: the first run on a
         # machine also creates Prefect's database (~10 s of migrations, once).
         first_use, _, _ = _run(single, base / "w-single", extra)

@@ -56,6 +56,13 @@ def prefect_database_file(environ: dict | None = None) -> Path | None:
     return Path(path).expanduser()
 
 
+def creates_prefect_database() -> bool:
+    """Whether a local Prefect server started now would create its database
+    (~10 s of migrations here, once per machine)."""
+    database = prefect_database_file()
+    return database is not None and not database.exists()
+
+
 # Exit status uvicorn uses when its port was taken meanwhile.
 _PORT_IN_USE = 3
 
@@ -89,8 +96,7 @@ class TemporaryPrefectServer:
         spec = importlib.util.find_spec("prefect")      # locates, does not import
         app_dir = Path(spec.origin).parent
         self.port = _free_port()
-        database = prefect_database_file()
-        self.creates_database = database is not None and not database.exists()
+        self.creates_database = creates_prefect_database()
         self._log = tempfile.TemporaryFile(prefix="xxgk-prefect-server-")
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                "PREFECT__SERVER_FINAL": "1", **SERVER_SETTINGS}
