@@ -46,8 +46,11 @@ examples:
 
 def _quiet_prefect_env() -> None:
     # No telemetry (this may run without network), and no ephemeral-server
-    # noise in a user's terminal.
+    # noise in a user's terminal.  The server's analytics and the SDK's are
+    # separate: in an interactive terminal the SDK sends "first flow run"
+    # events unless DO_NOT_TRACK is set.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")

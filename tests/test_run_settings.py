@@ -1,4 +1,5 @@
 """Prefect settings the CLI applies to a run on its own temporary server."""
+import os
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,22 @@ def test_a_server_creates_the_database_only_where_there_is_none(tmp_path, monkey
     # a database that is no local file is never created by a start here
     monkeypatch.setenv("PREFECT_SERVER_DATABASE_CONNECTION_URL", "postgresql+asyncpg://db/prefect")
     assert not creates_prefect_database()
+
+
+def test_a_run_sends_no_telemetry_unless_the_user_says_otherwise(monkeypatch):
+    """Prefect's server analytics and its SDK telemetry (which an interactive
+    terminal's first flow run would send) are both off by default."""
+    from prefect._internal.analytics.enabled import is_telemetry_enabled
+
+    # a copy of the environment, so that nothing set here outlives the test
+    monkeypatch.setattr(os, "environ", {k: v for k, v in os.environ.items()
+                                        if k not in ("DO_NOT_TRACK", "PREFECT_SERVER_ANALYTICS_ENABLED")})
+    monkeypatch.setattr("prefect._internal.analytics.enabled.is_ci_environment", lambda: False)
+    assert is_telemetry_enabled()           # Prefect's default, outside CI
+    cli._quiet_prefect_env()
+    assert not is_telemetry_enabled()
+    assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+    # a user's own choice stands
+    os.environ["DO_NOT_TRACK"] = "0"
+    cli._quiet_prefect_env()
+    assert os.environ["DO_NOT_TRACK"] == "0"
