@@ -85,3 +85,49 @@ def test_rows_added_together_keep_their_keys_aligned():
     assert cols.raw == ["5", "6", "7"] and cols.value == [5, 6, 7] and cols.report == [0, 0, 0]
     with pytest.raises(ValueError):      # a row that leaves a key out would shift the columns
         cols.add_rows(1, [({"article": "a1"}, "metric", ("m1",), ["1"], [(1, None)])])
+
+
+def test_a_table_stored_in_one_step_equals_its_rows_stored_one_by_one():
+    from transform.frames import _CellColumns
+
+    categories = {"article": ("a1", "a2"), "item": ("i1", "i2"), "metric": ("m1", "m2", "m3")}
+    shape = (((("article", "a2"), ("item", "i1")), "metric", ("m1", "m3")),
+             ((("article", "a1"), ("item", "i2")), "metric", ("m2",)))
+    raws = [["5", "6"], ["7"]]
+    parsed = [[(5.0, None), (6.0, None)], [(7.0, None)]]
+    by_rows, at_once = _CellColumns(categories), _CellColumns(categories)
+    for report in (0, 1):       # the second time from the codes worked out the first
+        by_rows.add_rows(report, [(dict(f), v, names, r, p) for (f, v, names), r, p in zip(shape, raws, parsed)])
+        at_once.add_table(report, shape, [c for r in raws for c in r], [v for p in parsed for v in p])
+    for column in ("report", "keys", "raw", "value", "error"):
+        assert getattr(at_once, column) == getattr(by_rows, column), column
+    assert at_once.keys == {"article": [1, 1, 0] * 2, "item": [0, 0, 1] * 2, "metric": [0, 2, 1] * 2}
+
+
+def test_table2_money_units_unplaced_cells_and_a_ragged_row():
+    """Money printed in 元 is stored in 万元; an unplaced cell is null with its
+    row's reason; a row whose cells do not match its metrics (not something
+    extraction produces) falls back to zip's rule instead of misaligning."""
+    from dataclasses import replace
+
+    from extract.templates import ACTIVE_METRICS, active_items
+
+    base = _parsed(PIPE_REPORT)
+    items = active_items("2019")
+    active = {(a, i): ["1"] * len(ACTIVE_METRICS["2019"][a]) for a, i in items}
+    active[("art20_9", "centralized_procurement")] = ["2", "35000"]
+    active[("art20_1", "regulations")] = [None, "4", "4"]
+    extraction = replace(base.extraction, active=active, money_units={"procurement_amount": "元"},
+                         notes=["active_disclosure.art20_1.regulations: 2 cells for 3 columns"])
+    frame = build_frames([replace(base, extraction=extraction)])["active_disclosure"]
+    cell = frame.set_index(["item", "metric"])
+    assert cell.loc[("centralized_procurement", "procurement_amount"), "value"] == 3.5
+    assert cell.loc[("centralized_procurement", "procurement_items"), "value"] == 2.0
+    assert pd.isna(cell.loc[("regulations", "new_made"), "value"])
+    assert cell.loc[("regulations", "new_made"), "cell_error"] == "not placed: 2 cells for 3 columns"
+    assert len(frame) == sum(len(ACTIVE_METRICS["2019"][a]) for a, _ in items)
+    # a ragged row: its surplus cell is dropped, the other rows are whole
+    active[("art20_8", "administrative_fees")] = ["9", "8", "surplus"]
+    ragged = build_frames([replace(base, extraction=replace(extraction, active=active))])["active_disclosure"]
+    fees = ragged[ragged["item"] == "administrative_fees"]
+    assert fees["raw"].tolist() == ["9", "8"] and len(ragged) == len(frame)

@@ -55,6 +55,24 @@ def _missing_reason(notes: dict, key: str) -> str:
     return notes.get(key, "cell not found")
 
 
+def _add_counts(table: "_CellColumns", report: int, row_key: str, row_names: tuple[str, ...],
+                column_key: str, column_names: tuple[str, ...], rows: list, reason_of) -> None:
+    """A table of counts (tables 3 and 4): one row of cells per row name.
+    When every row has a cell per column, the whole table is stored in one
+    step, its cells read through one map when all were placed; an unplaced
+    cell (None) is null with its row's reason (reason_of(row name))."""
+    if all(len(cells) == len(column_names) for cells in rows):
+        flat = [c for cells in rows for c in cells]
+        if None not in flat:        # the usual table: every cell placed
+            parsed = list(map(_read_count, flat))
+        else:
+            parsed = [v for name, cells in zip(row_names, rows) for v in _counts(cells, reason_of(name))]
+        table.add_grid(report, row_key, row_names, column_key, column_names, flat, parsed)
+        return
+    for name, cells in zip(row_names, rows):
+        table.add_row(report, {row_key: name}, column_key, column_names, cells, _counts(cells, reason_of(name)))
+
+
 class _CellColumns:
     """One cells dataset of a batch as plain columns: reports by position,
     keys by category code; strings only for what was printed."""
@@ -103,6 +121,22 @@ class _CellColumns:
         if cells:
             row_codes, column_codes = self._grid_codes(row_key, row_names, column_key, column_names)
             self._append(report, {row_key: row_codes, column_key: column_codes}, cells, parsed)
+
+    def add_table(self, report: int, rows: tuple, raws: list, parsed: list) -> None:
+        """A whole table whose rows are known in advance: rows holds, per row,
+        (its fixed keys as (key, value) pairs, the varying key, its values),
+        and raws/parsed hold every row's cells in order, as many per row as it
+        has values.  The key codes are worked out once per distinct rows."""
+        codes = self._key_codes.get(rows)
+        if codes is None:
+            codes = {k: [] for k in self.categories}
+            for fixed, varying, names in rows:
+                for k, v in fixed:
+                    codes[k].extend([self.codes[k][v]] * len(names))
+                codes[varying].extend(self._codes_along(varying, tuple(names)))
+            self._key_codes[rows] = codes
+        if raws:
+            self._append(report, codes, raws, parsed)
 
     def _append(self, report: int, codes: dict[str, list[int]], raws, parsed) -> None:
         self.report.extend([report] * len(raws))
@@ -202,40 +236,21 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
 
         if e.requests is not None:
             keys = REQUEST_ROW_KEYS.get(e.template) or tuple(k for k in ROW_KEYS if k in e.requests)
-            rows = [e.requests.get(row) or _NONE_ROW[len(APPLICANTS)] for row in keys]
-            if all(len(cells) == len(APPLICANTS) for cells in rows):
-                # the whole table at once: table 3 is most of a report's cells
-                flat = [c for cells in rows for c in cells]
-                if None not in flat:        # the usual table: every cell placed
-                    parsed = list(map(_read_count, flat))
-                else:
-                    reasons = [_missing_reason(notes, f"requests.{row}") for row in keys] if notes \
-                        else ["cell not found"] * len(keys)
-                    parsed = [v for cells, reason in zip(rows, reasons) for v in _counts(cells, reason)]
-                req.add_grid(position, "row", keys, "applicant", APPLICANTS, flat, parsed)
-            else:
-                for row, cells in zip(keys, rows):
-                    reason = _missing_reason(notes, f"requests.{row}")
-                    req.add_row(position, {"row": row}, "applicant", APPLICANTS, cells, _counts(cells, reason))
+            # table 3 is most of a report's cells
+            _add_counts(req, position, "row", keys, "applicant", APPLICANTS,
+                        [e.requests.get(row) or _NONE_ROW[len(APPLICANTS)] for row in keys],
+                        lambda row: _missing_reason(notes, f"requests.{row}"))
 
         if e.review is not None:
-            for proceeding in PROCEEDINGS:
-                cells = e.review.get(proceeding) or _NONE_ROW[len(OUTCOMES)]
-                reason = _missing_reason(notes, f"review_litigation.{proceeding}") if proceeding in e.review \
-                    else notes.get("review_litigation", "cell not found")
-                rev.add_row(position, {"proceeding": proceeding}, "outcome", OUTCOMES, cells, _counts(cells, reason))
+            review = e.review
+            _add_counts(rev, position, "proceeding", PROCEEDINGS, "outcome", OUTCOMES,
+                        [review.get(p) or _NONE_ROW[len(OUTCOMES)] for p in PROCEEDINGS],
+                        lambda p: _missing_reason(notes, f"review_litigation.{p}") if p in review
+                        else notes.get("review_litigation", "cell not found"))
 
-        if e.active is not None:
-            template = e.template
-            items = active_items(template) if template else list(e.active)
-            rows = []
-            for article, item in items:
-                metrics = ACTIVE_METRICS[template][article] if template else ()
-                cells = e.active.get((article, item)) or _NONE_ROW[len(metrics)]
-                reason = _missing_reason(notes, f"active_disclosure.{article}.{item}")
-                rows.append(({"article": article, "item": item}, "metric", metrics, cells,
-                             [_active_value(m, raw, reason, e.money_units) for m, raw in zip(metrics, cells)]))
-            act.add_rows(position, rows)
+        if e.active is not None and e.template:
+            # without a template no row has metrics to name its cells: none stored
+            _add_active(act, position, e.template, e.active, e.money_units, notes)
 
         for number, title, text in e.sections:
             sec["report_id"].append(p.report_id); sec["number"].append(number)
@@ -270,12 +285,55 @@ def _row_notes(notes: list[str]) -> dict[str, str]:
     return out
 
 
-def _active_value(metric: str, raw: str | None, reason: str, money_units: dict) -> tuple[float | None, str | None]:
-    if raw is None:
-        return None, reason
+def _add_active(table: "_CellColumns", report: int, template: str, active: dict, money_units: dict,
+                notes: dict) -> None:
+    """A report's table 2: the template fixes its rows (items) and each
+    row's cells (its article's metrics), so the whole table is stored in one
+    step, with key codes worked out once per template."""
+    shape = _active_shape(template)
+    raws: list = []
+    parsed: list = []
+    ragged = False
+    for fixed, _, metrics in shape:
+        (_, article), (_, item) = fixed
+        cells = active.get((article, item)) or _NONE_ROW[len(metrics)]
+        ragged = ragged or len(cells) != len(metrics)
+        units = _money_units(metrics) if not money_units else \
+            tuple(money_units.get(m, "万元") if m in MONEY_METRICS else None for m in metrics)
+        if None not in cells:
+            parsed.append(list(map(_read_active, cells, units)))
+        else:
+            reason = _missing_reason(notes, f"active_disclosure.{article}.{item}")
+            parsed.append([(None, reason) if raw is None else _read_active(raw, unit)
+                           for raw, unit in zip(cells, units)])
+        raws.append(cells)
+    if not ragged:
+        table.add_table(report, shape, [c for cells in raws for c in cells], [v for row in parsed for v in row])
+    else:       # a row with more or fewer cells than metrics: zip's rule, row by row
+        table.add_rows(report, [(dict(fixed), varying, metrics, cells, row)
+                                for (fixed, varying, metrics), cells, row in zip(shape, raws, parsed)])
+
+
+@lru_cache(maxsize=8)
+def _active_shape(template: str) -> tuple:
+    """Table 2's rows in a template: ((("article", a), ("item", i)), "metric", the article's metrics) each."""
+    return tuple(((("article", article), ("item", item)), "metric", ACTIVE_METRICS[template][article])
+                 for article, item in active_items(template))
+
+
+@lru_cache(maxsize=64)
+def _money_units(metrics: tuple[str, ...]) -> tuple[str | None, ...]:
+    """Each metric's money unit when the report prints none of its own (万元), None for counts."""
+    return tuple("万元" if m in MONEY_METRICS else None for m in metrics)
+
+
+@lru_cache(maxsize=1 << 16)
+def _read_active(raw: str, money_unit: str | None) -> tuple[float | None, str | None]:
+    """(value, cell_error) of a printed table-2 cell: money in 万元 (a bare
+    figure in money_unit), a count as a float; memoised like _read_count."""
     try:
-        if metric in MONEY_METRICS:
-            return parse_money_wan(raw, money_units.get(metric, "万元")), None
+        if money_unit is not None:
+            return parse_money_wan(raw, money_unit), None
         value = parse_count(raw)
         return (None if value is None else float(value)), None
     except CellError as exc:
