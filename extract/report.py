@@ -56,27 +56,25 @@ def unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# A section heading (「三、收到和处理…」) from its number on.  Unanchored, so
-# that the regex engine skips to the next 一…六 in C instead of trying a line
-# start at every character; matched over the whole text, so no whitespace
-# class may cross a line end.
-_HEADING_RE = re.compile(r"([一二三四五六])[^\S\n]*[、.．][^\S\n]*(\S.*)$", re.M)
+# A section heading (「三、收到和处理…」): a line whose number comes after
+# nothing but spaces.  Matched over the whole text from the newline that
+# starts the line: the engine searches for that one character in C, where a
+# line-start anchor or a leading class of numerals is tried at every
+# character.  No whitespace class may cross a line end.
+_HEADING_RE = re.compile(r"\n[^\S\n]*([一二三四五六])[^\S\n]*[、.．][^\S\n]*(\S.*)$", re.M)
 
 
 def _heading_candidates(text: str):
     """(line index, line, match) of every line shaped like a section heading
     (its number after nothing but spaces, then 、 or a dot), found by one
-    regex pass over the text rather than one match call per line.  A match
-    runs to its line's end, so none hides a heading on a later line."""
-    i, pos = 0, 0
-    for m in _HEADING_RE.finditer(text):
-        start = m.start()
-        line_start = text.rfind("\n", 0, start) + 1
-        if line_start != start and not text[line_start:start].isspace():
-            continue        # the number is inside a sentence
-        i += text.count("\n", pos, start)
+    regex pass over the text rather than one match call per line."""
+    framed = "\n" + text       # the first line starts after a newline too
+    newlines, pos = 0, 0        # newlines in framed[:pos]
+    for m in _HEADING_RE.finditer(framed):
+        start = m.start() + 1   # the line's first character
+        newlines += framed.count("\n", pos, start)
         pos = start
-        yield i, text[line_start:m.end()], m
+        yield newlines - 1, framed[start:m.end()], m
 
 
 def find_sections(lines: list[str], text: str) -> list[Section]:

@@ -119,7 +119,7 @@ def place(values: list[str], expected: int) -> tuple[list[str] | None, str | Non
     for lead in range(surplus + 1):
         trail = surplus - lead
         dropped = values[:lead] + (values[n - trail:] if trail else values[:0])
-        if all(is_empty(c) for c in dropped):
+        if all(map(is_empty, dropped)):
             outcomes.add(tuple(values[lead: n - trail]))
     if not outcomes:
         return None, f"{n} cells for {expected} columns"
