@@ -137,20 +137,27 @@ class Validator:
                 # time on a batch with a few hundred failures); the rows are
                 # looked up below in one vectorised step instead.
                 run = batch.validate(self.suites[name], result_format={"result_format": "COMPLETE"})
+            every_report = None     # the view's reports, found once for its expectations without a condition
             for er, espec in zip(run.results, spec["expectations"]):
-                parts.append(self._collect(er, espec, view, ["report_id", *SUBJECT_COLUMNS[name]]))
+                if every_report is None and not espec["kwargs"].get("row_condition"):
+                    every_report = _present(view["report_id"])
+                parts.append(self._collect(er, espec, view, ["report_id", *SUBJECT_COLUMNS[name]], every_report))
         return _validations_frame(parts)
 
-    def _collect(self, er, espec: dict, view: pd.DataFrame, subject: list[str]) -> tuple:
-        """(expectation, the reports it evaluated, failing report -> details)."""
+    def _collect(self, er, espec: dict, view: pd.DataFrame, subject: list[str],
+                 every_report: list[str] | None) -> tuple:
+        """(expectation, the reports it evaluated, failing report -> details);
+        every_report: the view's distinct reports (those an expectation
+        without a row condition evaluates)."""
         name = espec["meta"]["name"]
         kwargs = espec["kwargs"]
         if er.exception_info and er.exception_info.get("raised_exception"):
             raise RuntimeError(f"expectation {name} raised: {er.exception_info.get('exception_message')}")
-        reports = view["report_id"]
         if kwargs.get("row_condition"):
-            reports = reports[condition_mask(view, kwargs["row_condition"])]
-        evaluated = _present(reports)
+            reports = view["report_id"]
+            evaluated = _present(reports[condition_mask(view, kwargs["row_condition"])])
+        else:
+            evaluated = every_report
         failures: dict[str, list[str]] = {}
         for entry in failing_rows(er.result.get("unexpected_index_list") or [], view, name_columns(subject, kwargs)):
             failures.setdefault(entry["report_id"], []).append(describe(entry, kwargs))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas.api.types import union_categoricals
 
 from extract.templates import SIGNED_METRICS, TEMPLATE_YEARS
 
@@ -56,9 +57,11 @@ def encode_strings(columns: list[pd.Series]) -> pd.Categorical:
                                      categories=categories)
 
 
-def cells_view(frames: dict[str, pd.DataFrame], datasets: tuple[str, ...]) -> pd.DataFrame:
+def cells_view(frames: dict[str, pd.DataFrame], datasets: tuple[str, ...],
+               report_ids: dict[str, pd.Categorical] | None = None) -> pd.DataFrame:
     """One row per cell of the given datasets, named for people
-    ('requests.new_received.natural_person')."""
+    ('requests.new_received.natural_person').  report_ids: each dataset's
+    report_id column already encoded (encode_strings), when the caller has it."""
     parts = [(dataset, keys, frames[dataset]) for dataset, keys in _CELL_KEYS
              if dataset in datasets and not frames[dataset].empty]
     if not parts:
@@ -73,7 +76,7 @@ def cells_view(frames: dict[str, pd.DataFrame], datasets: tuple[str, ...]) -> pd
         names.extend(n)
     tables = [f for _, _, f in parts]
     return pd.DataFrame({
-        "report_id": encode_strings([f["report_id"] for f in tables]),
+        "report_id": _report_ids([d for d, _, _ in parts], tables, report_ids),
         "cell": pd.Categorical.from_codes(np.concatenate(codes), categories=names),
         "value": np.concatenate([f["value"].to_numpy(dtype="float64", na_value=np.nan) for f in tables]),
         "raw": encode_strings([f["raw"] for f in tables]),
@@ -83,7 +86,19 @@ def cells_view(frames: dict[str, pd.DataFrame], datasets: tuple[str, ...]) -> pd
     })
 
 
-def _wide(frame: pd.DataFrame, index: list[str], columns: str) -> pd.DataFrame:
+def _report_ids(datasets: list[str], tables: list[pd.DataFrame],
+                report_ids: dict[str, pd.Categorical] | None) -> pd.Categorical:
+    """The tables' report_id columns, concatenated, as one Categorical, from
+    their encodings when given (categories in order of appearance either
+    way: union_categoricals appends each one's new categories in order)."""
+    if not report_ids:
+        return encode_strings([f["report_id"] for f in tables])
+    encoded = [report_ids[d] for d in datasets]
+    return encoded[0] if len(encoded) == 1 else union_categoricals(encoded)
+
+
+def _wide(frame: pd.DataFrame, index: list[str], columns: str,
+          first_index: pd.Categorical | None = None) -> pd.DataFrame:
     """One row per (report, index value), one float column per category of
     `columns` (every category, so each column a suite names exists even when
     no report of the batch prints it).  Built from category codes with numpy:
@@ -91,7 +106,7 @@ def _wide(frame: pd.DataFrame, index: list[str], columns: str) -> pd.DataFrame:
     names = [str(c) for c in frame[columns].cat.categories]
     if frame.empty:
         return pd.DataFrame(columns=index + names)
-    reports = encode_strings([frame[index[0]]])
+    reports = first_index if first_index is not None else encode_strings([frame[index[0]]])
     report_codes, report_ids = reports.codes, reports.categories
     key = frame[index[1]]
     n_keys = len(key.cat.categories)
@@ -105,12 +120,13 @@ def _wide(frame: pd.DataFrame, index: list[str], columns: str) -> pd.DataFrame:
     return wide
 
 
-def requests_rows_view(requests: pd.DataFrame) -> pd.DataFrame:
-    return _wide(requests, ["report_id", "row"], "applicant")
+def requests_rows_view(requests: pd.DataFrame, report_ids: pd.Categorical | None = None) -> pd.DataFrame:
+    return _wide(requests, ["report_id", "row"], "applicant", report_ids)
 
 
-def requests_columns_view(requests: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    wide = _wide(requests, ["report_id", "applicant"], "row")
+def requests_columns_view(requests: pd.DataFrame, reports: pd.DataFrame,
+                          report_ids: pd.Categorical | None = None) -> pd.DataFrame:
+    wide = _wide(requests, ["report_id", "applicant"], "row", report_ids)
     if wide.empty:
         return wide
     extracted = reports[reports["status"].isna()].drop_duplicates("report_id")
@@ -119,23 +135,27 @@ def requests_columns_view(requests: pd.DataFrame, reports: pd.DataFrame) -> pd.D
     return wide
 
 
-def review_rows_view(review: pd.DataFrame) -> pd.DataFrame:
-    return _wide(review, ["report_id", "proceeding"], "outcome")
+def review_rows_view(review: pd.DataFrame, report_ids: pd.Categorical | None = None) -> pd.DataFrame:
+    return _wide(review, ["report_id", "proceeding"], "outcome", report_ids)
 
 
 def build_views(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """suite name -> the frame it validates (index reset: GX pair/multicolumn
     expectations misbehave on a non-default index)."""
+    # Each table's report ids dictionary-encoded once: table 3's feed three
+    # views, and it has ~175 cells a report.
+    ids = {d: encode_strings([frames[d]["report_id"]])
+           for d in ("requests", "review_litigation", "active_disclosure") if not frames[d].empty}
     views = {
         "reports": report_view(frames["reports"]),
         # tables 3 and 4 apart from table 2: their rules differ (every cell
         # must hold a figure), and a row condition over the big frame costs
         # more than the check itself
-        "counts": cells_view(frames, ("requests", "review_litigation")),
-        "table2": cells_view(frames, ("active_disclosure",)),
-        "requests_rows": requests_rows_view(frames["requests"]),
-        "requests_columns": requests_columns_view(frames["requests"], frames["reports"]),
-        "review_rows": review_rows_view(frames["review_litigation"]),
+        "counts": cells_view(frames, ("requests", "review_litigation"), ids),
+        "table2": cells_view(frames, ("active_disclosure",), ids),
+        "requests_rows": requests_rows_view(frames["requests"], ids.get("requests")),
+        "requests_columns": requests_columns_view(frames["requests"], frames["reports"], ids.get("requests")),
+        "review_rows": review_rows_view(frames["review_litigation"], ids.get("review_litigation")),
     }
     for view in views.values():
         for c in ("report_id", "template", "row", "applicant", "proceeding"):

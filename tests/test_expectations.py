@@ -182,3 +182,35 @@ def test_building_a_context_logs_nothing_below_error(caplog):
         Validator()
     noise = [r.getMessage() for r in caplog.records if r.name.startswith("great_expectations") and r.levelno < logging.ERROR]
     assert noise == []
+
+
+def test_views_from_report_ids_encoded_once_equal_views_encoding_each_column():
+    """build_views encodes each table's report ids once and shares them
+    between views; the views must be those each view builds on its own."""
+    import pandas as pd
+
+    from expectations.views import build_views, cells_view, requests_columns_view, requests_rows_view, \
+        review_rows_view
+    from extract.files import discover, parse_files
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parent.parent / "data" / "samples" / "reports"
+    frames = build_frames(parse_files(discover(str(samples))))
+    assert frames["requests"]["report_id"].nunique() > 10
+    # a report whose table 4 was found but not its table 3: the shared
+    # encodings are merged, its id must come last in the counts view
+    requests = frames["requests"]
+    frames["requests"] = requests[requests["report_id"] != requests["report_id"].iloc[0]].reset_index(drop=True)
+    views = build_views(frames)
+    alone = {
+        "counts": cells_view(frames, ("requests", "review_litigation")),
+        "table2": cells_view(frames, ("active_disclosure",)),
+        "requests_rows": requests_rows_view(frames["requests"]),
+        "requests_columns": requests_columns_view(frames["requests"], frames["reports"]),
+        "review_rows": review_rows_view(frames["review_litigation"]),
+    }
+    for name, view in alone.items():
+        for c in ("report_id", "template", "row", "applicant", "proceeding"):
+            if c in view.columns and not isinstance(view[c].dtype, pd.CategoricalDtype):
+                view[c] = view[c].astype("category")
+        pd.testing.assert_frame_equal(views[name], view.reset_index(drop=True), check_exact=True)
