@@ -208,12 +208,19 @@ def _match(labels: list[str]) -> str | None:
     return None
 
 
-def _store(result: TableResult, key, placed: Cells, note: str | None, what: str) -> None:
+def _cell_name(table: str, key) -> str:
+    """How notes name a table's row: 'requests.granted', 'active_disclosure.art20_1.regulations'."""
+    return f"{table}.{key}" if isinstance(key, str) else f"{table}.{key[0]}.{key[1]}"
+
+
+def _store(result: TableResult, key, placed: Cells, note: str | None, table: str) -> None:
+    """Keep a row's cells under its key; a note names the row (named only
+    when there is something to say: most rows are stored silently)."""
     if note:
-        result.notes.append(f"{what}: {note}")
+        result.notes.append(f"{_cell_name(table, key)}: {note}")
     if key in result.cells:
         if result.cells[key] != placed:
-            result.notes.append(f"{what}: printed twice with different cells")
+            result.notes.append(f"{_cell_name(table, key)}: printed twice with different cells")
             result.cells[key] = [None] * len(placed)
         return
     result.cells[key] = placed
@@ -286,7 +293,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
         elif row.line is not None:
             deferred.append((key, row, values, note))
             continue
-        _store(result, key, placed or [None] * width, note, f"requests.{key}")
+        _store(result, key, placed or [None] * width, note, "requests")
     _place_deferred(result, guide, deferred, width, "requests")
     return result
 
@@ -298,8 +305,7 @@ def _place_deferred(result: TableResult, guide: ColumnGuide, deferred: list, wid
     for key, row, values, note in deferred:
         expected = width if isinstance(width, int) else width(key)
         placed = guide.place(row, values, expected)
-        name = f"{what}.{key}" if isinstance(key, str) else f"{what}.{key[0]}.{key[1]}"
-        _store(result, key, placed or [None] * expected, None if placed else note, name)
+        _store(result, key, placed or [None] * expected, None if placed else note, what)
 
 
 _PROCEEDING_PATTERNS = (
@@ -387,7 +393,7 @@ def extract_review(rows: list[Row]) -> TableResult:
         for proceeding, [(row, values)] in labelled.items():
             result.span(row)
             placed, note = place(values, len(OUTCOMES))
-            _store(result, proceeding, placed or [None] * 5, note, f"review_litigation.{proceeding}")
+            _store(result, proceeding, placed or [None] * 5, note, "review_litigation")
         return result
     result.notes.append(f"review_litigation: {len(value_rows)} rows of numbers, cannot tell which is which")
     for proceeding in PROCEEDINGS:
@@ -498,6 +504,6 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         if placed is not None and header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
             by_metric = dict(zip(header, placed))
             placed = [by_metric[m] for m in expected_metrics]
-        _store(result, item, placed or [None] * len(expected_metrics), note, f"active_disclosure.{item[0]}.{item[1]}")
+        _store(result, item, placed or [None] * len(expected_metrics), note, "active_disclosure")
     _place_deferred(result, guide, deferred, widths.get, "active_disclosure")
     return result
