@@ -59,7 +59,7 @@ def _run(input_dir: Path, out: Path, extra: list[str]) -> tuple[float, dict, int
 def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
     from synth.writer import write_corpus
 
-    from flows.server import creates_prefect_database
+    from flows.server import missing_prefect_database
 
     base = Path(workdir or tempfile.mkdtemp(prefix="xxgk-bench-"))
     corpus = base / f"corpus-{n}-{seed}"
@@ -80,7 +80,7 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
         shutil.rmtree(out, ignore_errors=True)
     floor_s, files, _ = floor(reports)
     first_use = None
-    if not os.environ.get("PREFECT_API_URL") and creates_prefect_database():
+    if not os.environ.get("PREFECT_API_URL") and missing_prefect_database() is not None:
         # A run's fixed overhead is what every run pays: the first run on a
         # machine also creates Prefect's database (~10 s of migrations, once).
         first_use, _, _ = _run(single, base / "w-single", extra)

@@ -287,13 +287,13 @@ def prefect_api():
     if os.environ.get("PREFECT_API_URL"):
         yield
         return
-    from flows.server import TemporaryPrefectServer, prefect_database_file
+    from flows.server import TemporaryPrefectServer
 
     server = TemporaryPrefectServer().start()
-    if server.creates_database:
+    if server.new_database is not None:
         # otherwise a first run looks stuck for its first ~16 s
         print("xxgk: first run on this machine: Prefect is creating its local database "
-              f"({prefect_database_file()}), so this start takes several seconds longer, once", file=sys.stderr, flush=True)
+              f"({server.new_database}), so this start takes several seconds longer, once", file=sys.stderr, flush=True)
     _SERVER.append(server)
     try:
         yield

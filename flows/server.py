@@ -56,11 +56,12 @@ def prefect_database_file(environ: dict | None = None) -> Path | None:
     return Path(path).expanduser()
 
 
-def creates_prefect_database() -> bool:
-    """Whether a local Prefect server started now would create its database
-    (~10 s of migrations here, once per machine)."""
+def missing_prefect_database() -> Path | None:
+    """The database file a local Prefect server started now would create
+    (~10 s of migrations here, once per machine), or None when it exists or
+    is no local file."""
     database = prefect_database_file()
-    return database is not None and not database.exists()
+    return database if database is not None and not database.exists() else None
 
 
 # Exit status uvicorn uses when its port was taken meanwhile.
@@ -84,9 +85,9 @@ class TemporaryPrefectServer:
         self.process: subprocess.Popen | None = None
         self.port: int | None = None
         self._log = None
-        # True when this start creates Prefect's database: its migrations
-        # take ~10 s more, once per machine (a first run's start says so).
-        self.creates_database = False
+        # The database file this start creates, if any: its migrations take
+        # ~10 s more, once per machine (a first run's start says so).
+        self.new_database: Path | None = None
 
     @property
     def api_url(self) -> str:
@@ -96,7 +97,7 @@ class TemporaryPrefectServer:
         spec = importlib.util.find_spec("prefect")      # locates, does not import
         app_dir = Path(spec.origin).parent
         self.port = _free_port()
-        self.creates_database = creates_prefect_database()
+        self.new_database = missing_prefect_database()
         self._log = tempfile.TemporaryFile(prefix="xxgk-prefect-server-")
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                "PREFECT__SERVER_FINAL": "1", **SERVER_SETTINGS}

@@ -152,17 +152,17 @@ def test_in_memory_databases_are_no_file():
 
 
 def test_a_server_creates_the_database_only_where_there_is_none(tmp_path, monkeypatch):
-    from flows.server import creates_prefect_database
+    from flows.server import missing_prefect_database
 
     for name in ("PREFECT_SERVER_DATABASE_CONNECTION_URL", "PREFECT_API_DATABASE_CONNECTION_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
-    assert creates_prefect_database()
+    assert missing_prefect_database() == tmp_path / "prefect.db"
     (tmp_path / "prefect.db").write_bytes(b"")
-    assert not creates_prefect_database()
+    assert missing_prefect_database() is None
     # a database that is no local file is never created by a start here
     monkeypatch.setenv("PREFECT_SERVER_DATABASE_CONNECTION_URL", "postgresql+asyncpg://db/prefect")
-    assert not creates_prefect_database()
+    assert missing_prefect_database() is None
 
 
 def test_a_run_sends_no_telemetry_unless_the_user_says_otherwise(monkeypatch):

@@ -298,8 +298,7 @@ def _add_active(table: "_CellColumns", report: int, template: str, active: dict,
         (_, article), (_, item) = fixed
         cells = active.get((article, item)) or _NONE_ROW[len(metrics)]
         ragged = ragged or len(cells) != len(metrics)
-        units = _money_units(metrics) if not money_units else \
-            tuple(money_units.get(m, "万元") if m in MONEY_METRICS else None for m in metrics)
+        units = _money_units(metrics, money_units) if money_units else _default_money_units(metrics)
         if None not in cells:
             parsed.append(list(map(_read_active, cells, units)))
         else:
@@ -321,10 +320,16 @@ def _active_shape(template: str) -> tuple:
                  for article, item in active_items(template))
 
 
+def _money_units(metrics: tuple[str, ...], money_units: dict) -> tuple[str | None, ...]:
+    """Each metric's money unit: the one its column prints (money_units),
+    else 万元; None for counts."""
+    return tuple(money_units.get(m, "万元") if m in MONEY_METRICS else None for m in metrics)
+
+
 @lru_cache(maxsize=64)
-def _money_units(metrics: tuple[str, ...]) -> tuple[str | None, ...]:
-    """Each metric's money unit when the report prints none of its own (万元), None for counts."""
-    return tuple("万元" if m in MONEY_METRICS else None for m in metrics)
+def _default_money_units(metrics: tuple[str, ...]) -> tuple[str | None, ...]:
+    """_money_units of a report whose columns print no unit of their own (most)."""
+    return _money_units(metrics, {})
 
 
 @lru_cache(maxsize=1 << 16)
