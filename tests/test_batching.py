@@ -31,12 +31,22 @@ def test_no_more_rounds_than_needed(files, workers):
 
 
 def test_docs_batch_is_small_and_the_rest_keeps_workers_busy():
-    from flows.defaults import DOCS_BATCH, split_batches
+    from flows.defaults import DOCS_BATCH, DOCS_EXTRA, split_batches
 
     files = list(range(20_000))
     batches = split_batches(files, workers=2, docs=True)
-    assert [len(b) for b in batches] == [DOCS_BATCH, 4_750, 4_750, 4_750, 4_750]
+    # the docs batch's partner is as long as it (docs cost DOCS_EXTRA
+    # reports' work), then two rounds of equal batches
+    assert (DOCS_BATCH, DOCS_EXTRA) == (1_000, 1_000)
+    assert [len(b) for b in batches] == [1_000, 2_000, 4_250, 4_250, 4_250, 4_250]
     assert [f for b in batches for f in b] == files              # every file once, in order
+    # four workers: a partner for each of the three others
+    assert [len(b) for b in split_batches(files, workers=4, docs=True)] == [1_000] + [2_000] * 3 + [3_250] * 4
+    # one worker: nothing to pair
+    assert [len(b) for b in split_batches(files, workers=1, docs=True)] == [1_000] + [4_750] * 4
+    # fewer files than a full first round: the partner takes what is left
+    assert [len(b) for b in split_batches(files[:2_600], workers=2, docs=True)] == [1_000, 1_600]
+    assert [len(b) for b in split_batches(files[:5_000], workers=2, docs=True)] == [1_000, 2_000, 1_000, 1_000]
     assert [len(b) for b in split_batches(files, workers=2)] == [5_000] * 4
     assert [len(b) for b in split_batches(files[:800], workers=2, docs=True)] == [400, 400]
     assert [len(b) for b in split_batches(files[:25], workers=2, batch_size=10, docs=True)] == [10, 10, 5]
