@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .gx_config_memo import memoised_configurations
 from .views import SUBJECT_COLUMNS, build_views
 
 SUITES_DIR = Path(__file__).with_name("suites")
@@ -123,26 +124,30 @@ class Validator:
         memory (a long run would grow with the corpus) or paying their
         serialisation."""
         views = build_views(frames)
-        parts = []
-        for name, spec in self.specs.items():
-            view = views[name]
-            if view.empty:
-                continue
-            if for_docs:
-                run = next(iter(self.checkpoints[name].run(batch_parameters={"dataframe": view}).run_results.values()))
-            else:
-                batch = self.batches[name].get_batch(batch_parameters={"dataframe": view})
-                # Row positions only: GX fetches named index columns cell by
-                # cell (df.at per failing row and column, 60 % of validation
-                # time on a batch with a few hundred failures); the rows are
-                # looked up below in one vectorised step instead.
-                run = batch.validate(self.suites[name], result_format={"result_format": "COMPLETE"})
-            every_report = None     # the view's reports, found once for its expectations without a condition
-            for er, espec in zip(run.results, spec["expectations"]):
-                if every_report is None and not espec["kwargs"].get("row_condition"):
-                    every_report = _present(view["report_id"])
-                parts.append(self._collect(er, espec, view, ["report_id", *SUBJECT_COLUMNS[name]], every_report))
+        with memoised_configurations():
+            parts = [part for name in self.specs for part in self._validate_view(name, views[name], for_docs)]
         return _validations_frame(parts)
+
+    def _validate_view(self, name: str, view: pd.DataFrame, for_docs: bool) -> list[tuple]:
+        """One suite on its view: (expectation, evaluated reports, failures) per expectation."""
+        if view.empty:
+            return []
+        if for_docs:
+            run = next(iter(self.checkpoints[name].run(batch_parameters={"dataframe": view}).run_results.values()))
+        else:
+            batch = self.batches[name].get_batch(batch_parameters={"dataframe": view})
+            # Row positions only: GX fetches named index columns cell by
+            # cell (df.at per failing row and column, 60 % of validation
+            # time on a batch with a few hundred failures); the rows are
+            # looked up below in one vectorised step instead.
+            run = batch.validate(self.suites[name], result_format={"result_format": "COMPLETE"})
+        parts = []
+        every_report = None     # the view's reports, found once for its expectations without a condition
+        for er, espec in zip(run.results, self.specs[name]["expectations"]):
+            if every_report is None and not espec["kwargs"].get("row_condition"):
+                every_report = _present(view["report_id"])
+            parts.append(self._collect(er, espec, view, ["report_id", *SUBJECT_COLUMNS[name]], every_report))
+        return parts
 
     def _collect(self, er, espec: dict, view: pd.DataFrame, subject: list[str],
                  every_report: list[str] | None) -> tuple:

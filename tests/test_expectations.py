@@ -214,3 +214,31 @@ def test_views_from_report_ids_encoded_once_equal_views_encoding_each_column():
             if c in view.columns and not isinstance(view[c].dtype, pd.CategoricalDtype):
                 view[c] = view[c].astype("category")
         pd.testing.assert_frame_equal(views[name], view.reset_index(drop=True), check_exact=True)
+
+
+def test_configurations_built_once_and_results_do_not_change(validator, monkeypatch):
+    """GX rebuilds an expectation's configuration on every read; validate()
+    memoises it (expectations.gx_config_memo).  The validations must be
+    the same as without the memo, the configurations built far fewer
+    times, and GX's property restored afterwards."""
+    import contextlib
+
+    from great_expectations.expectations.expectation import Expectation
+
+    import expectations.validate as validate_module
+
+    builds = []
+    real = Expectation.__dict__["configuration"]
+    counting = property(lambda self: builds.append(1) or real.fget(self))
+    monkeypatch.setattr(Expectation, "configuration", counting)
+    texts = [report_text(), report_text(year=2022), report_text(review=(1, 0, 0, 0, 2) + (0,) * 10),
+             report_text(_with_row("四、结转下年度继续办理", [2, 0, 0, 0, 0, 0, 2]))]
+    _, memoised, _ = run(validator, texts)
+    memoised_builds = len(builds)
+    assert Expectation.__dict__["configuration"] is counting
+    builds.clear()
+    monkeypatch.setattr(validate_module, "memoised_configurations", contextlib.nullcontext)
+    _, rebuilt, _ = run(validator, texts)
+    assert memoised.equals(rebuilt)
+    assert (~memoised["success"]).sum() >= 3
+    assert 0 < memoised_builds * 5 < len(builds)     # measured: 225 against 2,147
