@@ -60,21 +60,27 @@ def unify_newlines(text: str) -> str:
 # nothing but spaces.  Matched over the whole text from the newline that
 # starts the line: the engine searches for that one character in C, where a
 # line-start anchor or a leading class of numerals is tried at every
-# character.  No whitespace class may cross a line end.
-_HEADING_RE = re.compile(r"\n[^\S\n]*([一二三四五六])[^\S\n]*[、.．][^\S\n]*(\S.*)$", re.M)
+# character.  No whitespace class may cross a line end.  The first line,
+# which no newline starts, is matched on its own: prefixing the text with a
+# newline copied every report's whole text.
+_HEADING_BODY = r"[^\S\n]*([一二三四五六])[^\S\n]*[、.．][^\S\n]*(\S.*)$"
+_HEADING_RE = re.compile(r"\n" + _HEADING_BODY, re.M)
+_FIRST_LINE_HEADING_RE = re.compile(_HEADING_BODY, re.M)
 
 
 def _heading_candidates(text: str):
     """(line index, line, match) of every line shaped like a section heading
     (its number after nothing but spaces, then 、 or a dot), found by one
     regex pass over the text rather than one match call per line."""
-    framed = "\n" + text       # the first line starts after a newline too
-    newlines, pos = 0, 0        # newlines in framed[:pos]
-    for m in _HEADING_RE.finditer(framed):
+    first = _FIRST_LINE_HEADING_RE.match(text)
+    if first:
+        yield 0, text[:first.end()], first
+    newlines, pos = 0, 0        # newlines in text[:pos]
+    for m in _HEADING_RE.finditer(text):
         start = m.start() + 1   # the line's first character
-        newlines += framed.count("\n", pos, start)
+        newlines += text.count("\n", pos, start)
         pos = start
-        yield newlines - 1, framed[start:m.end()], m
+        yield newlines, text[start:m.end()], m
 
 
 def find_sections(lines: list[str], text: str) -> list[Section]:
