@@ -14,7 +14,9 @@ Why this is safe: GX does not change an expectation object while it
 validates (it deep-copies a configuration before adding to it, then builds a
 new expectation object from the copy), and the memo holds every object it
 answered for, so no other object can take its id while the memo lives.  The
-memo is emptied when the last validation running in the process ends.
+memo belongs to the thread that validates and is emptied when its
+validation ends; other threads (a Dask worker builds suites in one thread
+while it validates in another) read the property as GX wrote it.
 ``tests/test_expectations.py`` checks that validations are the same with
 and without it.
 """
@@ -24,37 +26,45 @@ import contextlib
 import threading
 
 _lock = threading.Lock()
-_active = 0
-_memo: dict[int, tuple[object, object]] = {}
+_swapped = 0            # validations running in this process, any thread
 _original = None
+_local = threading.local()  # .memo: id -> (expectation, configuration); .depth
 
 
 def _memoised_configuration(self):
-    hit = _memo.get(id(self))
+    memo = getattr(_local, "memo", None)
+    if memo is None:    # a thread outside memoised_configurations()
+        return _original.fget(self)
+    hit = memo.get(id(self))
     if hit is None:
-        hit = _memo[id(self)] = (self, _original.fget(self))
+        hit = memo[id(self)] = (self, _original.fget(self))
     return hit[1]
 
 
 @contextlib.contextmanager
 def memoised_configurations():
-    """Validations run inside this block read each expectation's
-    configuration once.  Validations in several threads of one process
-    (Dask workers) share it: the first to enter swaps the property, the
-    last to leave restores it."""
-    global _active, _original
+    """Validations run in this thread inside this block read each
+    expectation's configuration once.  The property is swapped by the first
+    block to start in the process and restored by the last to end."""
+    global _swapped, _original
     from great_expectations.expectations.expectation import Expectation
 
     with _lock:
-        if _active == 0:
+        if _swapped == 0:
             _original = Expectation.__dict__["configuration"]
             Expectation.configuration = property(_memoised_configuration, doc=_original.__doc__)
-        _active += 1
+        _swapped += 1
+    depth = getattr(_local, "depth", 0)
+    if depth == 0:
+        _local.memo = {}
+    _local.depth = depth + 1
     try:
         yield
     finally:
+        _local.depth = depth
+        if depth == 0:
+            _local.memo = None
         with _lock:
-            _active -= 1
-            if _active == 0:
+            _swapped -= 1
+            if _swapped == 0:
                 Expectation.configuration = _original
-                _memo.clear()

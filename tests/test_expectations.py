@@ -242,3 +242,32 @@ def test_configurations_built_once_and_results_do_not_change(validator, monkeypa
     assert memoised.equals(rebuilt)
     assert (~memoised["success"]).sum() >= 3
     assert 0 < memoised_builds * 5 < len(builds)     # measured: 225 against 2,147
+
+
+def test_configuration_memo_belongs_to_the_validating_thread():
+    """A Dask worker may build suites in one thread while another
+    validates: only the validating thread gets memoised configurations."""
+    import threading
+
+    from great_expectations.expectations.core import ExpectColumnValuesToNotBeNull
+    from great_expectations.expectations.expectation import Expectation
+
+    from expectations.gx_config_memo import memoised_configurations
+
+    original = Expectation.__dict__["configuration"]
+    expectation = ExpectColumnValuesToNotBeNull(column="value")
+    inside, read = threading.Event(), {}
+
+    def other_thread():
+        inside.wait(10)
+        read["same object twice"] = expectation.configuration is expectation.configuration
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    with memoised_configurations():
+        assert expectation.configuration is expectation.configuration
+        inside.set()
+        thread.join(10)
+    assert read == {"same object twice": False}
+    assert expectation.configuration is not expectation.configuration
+    assert Expectation.__dict__["configuration"] is original
