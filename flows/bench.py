@@ -98,6 +98,11 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
     print(f"  peak RSS (largest process)   : {peak_kb / 1024:8.0f} MB")
     print(f"  floor (read+decode+regex)    : {floor_s:8.2f} s = {files / floor_s:.0f} files/s on one core")
     print(f"  pipeline / floor             : {flow_s / floor_s:8.1f}")
+    if summary.get("worker_seconds"):
+        from flows.cli import workers_busy
+
+        print(f"  workers busy with batches    : {workers_busy(summary):8.0%}   "
+              f"({summary['workers']} workers; the rest: flow start, Prefect per task, waiting at the end)")
     print("  seconds per stage (summed over workers where parallel):")
     for stage, s in summary["stage_seconds"].items():
         print(f"    {stage:14} {s:8.2f}")

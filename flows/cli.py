@@ -355,6 +355,13 @@ def print_summary(s: dict) -> None:
     print(f"  warehouse: {s['output']} (version {s['version']}), Data Docs: {s['output']}/docs/index.html")
     stages = ", ".join(f"{k} {v:.1f}" for k, v in s["stage_seconds"].items() if v)
     print(f"  {s['seconds']:.1f} s in the flow ({stages}; parse stages summed over workers)")
+    if s.get("worker_seconds"):
+        print(f"  workers busy with batches: {workers_busy(s):.0%} of {s['workers']} x {s['seconds']:.1f} s")
+
+
+def workers_busy(s: dict) -> float:
+    """The share of the workers' time in the flow spent on batches."""
+    return s["worker_seconds"] / max(s["workers"] * s["seconds"], 1e-9)
 
 
 def console_main() -> None:

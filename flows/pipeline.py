@@ -55,6 +55,12 @@ class RunSummary:
     rejected_reasons: list[tuple[str, int]] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    # How busy the workers were: the batches' own time (their stages, summed
+    # over workers) against workers x the flow's seconds.  What is missing is
+    # start-up of the flow, Prefect's cost per task, and workers waiting at
+    # the end for the last batch.
+    workers: int = 0
+    worker_seconds: float = 0.0
 
 
 _VALIDATOR: dict = {}
@@ -356,6 +362,7 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
             for i, result in enumerate(_bounded(batches, staging.dir, docs_dir, window), 1):
                 for k, v in result["seconds"].items():
                     stage[k] += v
+                summary.worker_seconds += sum(result["seconds"].values())
                 t = time.perf_counter()
                 _resolve_duplicates(result, seen)
                 stage["write"] += time.perf_counter() - t
@@ -381,6 +388,8 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
     summary.ok, summary.invalid, summary.rejected = (int((reports["status"] == s).sum()) for s in ("ok", "invalid", "rejected"))
     summary.stage_seconds = {k: round(v, 3) for k, v in stage.items()}
     summary.seconds = round(time.perf_counter() - started, 3)
+    summary.workers = workers
+    summary.worker_seconds = round(summary.worker_seconds, 3)
     _publish(summary)
     log.info("done: %d ok, %d invalid, %d rejected -> %s", summary.ok, summary.invalid, summary.rejected, out_dir)
     return asdict(summary)

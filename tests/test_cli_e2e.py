@@ -1,5 +1,7 @@
 """`xxgk run` as a user runs it, in a subprocess, on temporary directories."""
 
+import re
+
 import duckdb
 import pandas as pd
 
@@ -18,6 +20,11 @@ def test_run_writes_every_dataset(seeds_warehouse):
     assert "ok 3, invalid 2, rejected 0" in proc.stdout
     assert "requests_balance" in proc.stdout
     assert "Traceback" not in proc.stderr and "CancelledError" not in proc.stderr
+    # five files run as one batch in the CLI's own process: one worker,
+    # busy with the batch for part of the flow
+    busy = re.search(r"workers busy with batches: (\d+)% of 1 x ([\d.]+) s", proc.stdout)
+    assert busy, proc.stdout[-500:]
+    assert 0 < int(busy[1]) <= 100
 
 
 def test_missing_input_is_one_line_and_nonzero(tmp_path):
