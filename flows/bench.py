@@ -44,7 +44,7 @@ def floor(root: Path) -> tuple[float, int, int]:
 
 def _run(input_dir: Path, out: Path, extra: list[str]) -> tuple[float, dict, int]:
     summary_file = out.parent / f"{out.name}.summary.json"
-    cmd = [sys.executable, "-m", "flows.cli", "run", str(input_dir), "--out", str(out), "--no-docs",
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(input_dir), "--out", str(out),
            "--summary-json", str(summary_file), *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
@@ -89,7 +89,8 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
     wall, summary, peak_kb = _run(reports, base / "w-full", extra)
     flow_s = summary["seconds"]
 
-    print(f"\nxxgk bench: {files} files ({n} requested), {os.cpu_count()} cores")
+    docs = "without" if "--no-docs" in extra else "with"
+    print(f"\nxxgk bench: {files} files ({n} requested), {os.cpu_count()} cores, {docs} Data Docs")
     print(f"  reports/s, start-up excluded : {files / flow_s:8.0f}   ({flow_s:.1f} s in the flow)")
     print(f"  reports/s, start-up included : {files / wall:8.0f}   ({wall:.1f} s wall)")
     print(f"  fixed overhead, 1-report run : {one_wall:8.1f} s")

@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--workdir", help="where the corpus and warehouses go (default: a new temp dir); "
                                          "an existing corpus there is reused")
     bench.add_argument("--workers", type=int, default=None, help="passed to xxgk run")
+    bench.add_argument("--docs", action="store_true",
+                       help="build GX Data Docs, as a default `xxgk run` does (skipped by default, so that "
+                            "figures compare with earlier benchmarks)")
 
     serve = sub.add_parser(
         "serve", help="register the nightly deployment and run it on its schedule (blocks)",
@@ -151,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         from flows.bench import bench
 
-        return bench(args.n, args.workdir, args.seed, ["--workers", str(args.workers)] if args.workers else [])
+        extra = ["--workers", str(args.workers)] if args.workers else []
+        return bench(args.n, args.workdir, args.seed, extra if args.docs else [*extra, "--no-docs"])
     parser.error(f"unknown command {args.command}")
     return 2
 

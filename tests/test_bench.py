@@ -1,0 +1,36 @@
+"""`xxgk bench` end to end on a small corpus: it runs, prints every figure
+and its outcome matches the corpus's truth.  No timing is asserted: a
+benchmark prints figures, it is not a timed test."""
+import json
+import re
+from collections import Counter
+
+from conftest import run_xxgk
+
+FIGURES = ("reports/s, start-up excluded", "reports/s, start-up included", "fixed overhead, 1-report run",
+           "peak RSS (largest process)", "floor (read+decode+regex)", "pipeline / floor",
+           "workers busy with batches", "read+extract", "validate")
+
+
+def _outcome(stdout: str) -> dict:
+    m = re.search(r"outcome: ok (\d+), invalid (\d+), rejected (\d+)", stdout)
+    assert m, stdout[-1000:]
+    return dict(zip(("ok", "invalid", "rejected"), map(int, m.groups())))
+
+
+def test_bench_prints_every_figure_with_and_without_data_docs(tmp_path):
+    proc = run_xxgk("bench", "--n", "60", "--workdir", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "60 files (60 requested), " in proc.stdout and "without Data Docs" in proc.stdout
+    for figure in FIGURES:
+        assert figure in proc.stdout, figure
+    truth = json.loads((tmp_path / "corpus-60-7" / "truth.json").read_text(encoding="utf-8"))["files"]
+    expected = Counter(rec["status"] for rec in truth.values())
+    assert _outcome(proc.stdout) == {s: expected[s] for s in ("ok", "invalid", "rejected")}
+    assert not (tmp_path / "w-full" / "docs").exists()
+
+    with_docs = run_xxgk("bench", "--n", "60", "--workdir", str(tmp_path), "--docs")
+    assert with_docs.returncode == 0, with_docs.stderr[-2000:]
+    assert "with Data Docs" in with_docs.stdout and "writing" not in with_docs.stdout   # corpus reused
+    assert _outcome(with_docs.stdout) == _outcome(proc.stdout)
+    assert (tmp_path / "w-full" / "docs" / "index.html").is_file()
