@@ -182,3 +182,44 @@ def test_a_run_sends_no_telemetry_unless_the_user_says_otherwise(monkeypatch):
     os.environ["DO_NOT_TRACK"] = "0"
     cli._quiet_prefect_env()
     assert os.environ["DO_NOT_TRACK"] == "0"
+
+
+def _preloaded_modules() -> tuple[bool, bool]:
+    import sys
+
+    return "flows.worker_preload" in sys.modules, "great_expectations" in sys.modules
+
+
+def test_workers_are_forked_from_a_server_that_imported_their_modules(monkeypatch):
+    """A run's workers fork from one forkserver that imported Prefect, GX
+    and xxgk once, instead of each spawned worker importing them (~5 s of
+    CPU each, while the Prefect server starts on the same cores).
+    XXGK_SPAWN_WORKERS=1 spawns them as Prefect does."""
+    from flows.pipeline import _StartedPool, warm_worker
+
+    for spawn, preloaded in (("", True), ("1", False)):
+        monkeypatch.setenv("XXGK_SPAWN_WORKERS", spawn)
+        pool = _StartedPool(max_workers=1, initializer=warm_worker).start()
+        try:
+            assert len(pool.wait_warm(limit=120)) == 1
+            # GX is imported either way (warm_worker builds the context);
+            # only a forked worker inherited the preload module
+            assert pool._executor.submit(_preloaded_modules).result(timeout=60) == (preloaded, True)
+        finally:
+            pool.__exit__(None, None, None)
+
+
+def test_the_workers_preload_starts_no_thread():
+    """Forking is only safe from a process with one thread: importing what
+    the forkserver preloads must start none (a library that starts a
+    thread on import would make the forked workers inherit its locks)."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    probe = subprocess.run(
+        [sys.executable, "-c", "import threading, flows.worker_preload; print(threading.active_count())"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert probe.returncode == 0, probe.stderr[-2000:]
+    assert probe.stdout.strip() == "1"
