@@ -96,7 +96,10 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
     print(f"  fixed overhead, 1-report run : {one_wall:8.1f} s")
     if first_use is not None:
         print(f"  first run on this machine    : {first_use:8.1f} s   (Prefect created its database, once)")
-    print(f"  peak RSS (largest process)   : {peak_kb / 1024:8.0f} MB")
+    # the CLI's children do not include workers forked from a forkserver:
+    # they report their own peak with each batch
+    peak_mb = max(peak_kb / 1024, summary.get("worker_peak_rss_mb", 0.0))
+    print(f"  peak RSS (largest process)   : {peak_mb:8.0f} MB")
     print(f"  floor (read+decode+regex)    : {floor_s:8.2f} s = {files / floor_s:.0f} files/s on one core")
     print(f"  pipeline / floor             : {flow_s / floor_s:8.1f}")
     if summary.get("worker_seconds"):

@@ -62,6 +62,8 @@ class RunSummary:
     # the end for the last batch.
     workers: int = 0
     worker_seconds: float = 0.0
+    # The largest peak resident memory of a process that ran batches.
+    worker_peak_rss_mb: float = 0.0
 
 
 _VALIDATOR: dict = {}
@@ -323,7 +325,17 @@ def _process_batch(batch: FileBatch, staging_dir: str, tag: str, docs_dir: str |
     parts = {d: write_part(staging_dir, d, frames[d], tag) for d in DATASETS}
     t4 = time.perf_counter()
     return {"reports": frames["reports"], "parts": {d: str(p) for d, p in parts.items() if p},
-            "seconds": {"read+extract": t1 - t0, "transform": t2 - t1, "validate": t3 - t2, "write": t4 - t3}}
+            "seconds": {"read+extract": t1 - t0, "transform": t2 - t1, "validate": t3 - t2, "write": t4 - t3},
+            "peak_rss_mb": _peak_rss_mb()}
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory so far.  Workers report it with
+    each batch: forked from a forkserver, they are not the CLI's children,
+    so the CLI's view of its children's peak does not include them."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _bounded(batches: list[list], staging_dir, docs_dir: str | None, window: int):
@@ -404,6 +416,7 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
                 for k, v in result["seconds"].items():
                     stage[k] += v
                 summary.worker_seconds += sum(result["seconds"].values())
+                summary.worker_peak_rss_mb = max(summary.worker_peak_rss_mb, result["peak_rss_mb"])
                 t = time.perf_counter()
                 _resolve_duplicates(result, seen)
                 stage["write"] += time.perf_counter() - t
@@ -431,6 +444,7 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
     summary.seconds = round(time.perf_counter() - started, 3)
     summary.workers = workers
     summary.worker_seconds = round(summary.worker_seconds, 3)
+    summary.worker_peak_rss_mb = round(summary.worker_peak_rss_mb, 1)
     _publish(summary)
     log.info("done: %d ok, %d invalid, %d rejected -> %s", summary.ok, summary.invalid, summary.rejected, out_dir)
     return asdict(summary)

@@ -28,6 +28,12 @@ def test_bench_prints_every_figure_with_and_without_data_docs(tmp_path):
     expected = Counter(rec["status"] for rec in truth.values())
     assert _outcome(proc.stdout) == {s: expected[s] for s in ("ok", "invalid", "rejected")}
     assert not (tmp_path / "w-full" / "docs").exists()
+    # the peak RSS printed covers the processes that ran batches, which
+    # report their own peak (forked workers are not the CLI's children)
+    summary = json.loads((tmp_path / "w-full.summary.json").read_text())
+    printed = int(re.search(r"peak RSS \(largest process\)\s*:\s*(\d+) MB", proc.stdout)[1])
+    assert summary["worker_peak_rss_mb"] > 50
+    assert printed >= round(summary["worker_peak_rss_mb"]) - 1
 
     with_docs = run_xxgk("bench", "--n", "60", "--workdir", str(tmp_path), "--docs")
     assert with_docs.returncode == 0, with_docs.stderr[-2000:]
