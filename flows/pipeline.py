@@ -189,7 +189,7 @@ def _forked_from_preloaded_server():
 
 
 class _StartedPool(ProcessPoolTaskRunner):
-    """A ProcessPoolTaskRunner entered ahead of its flow, workers spawning.
+    """A ProcessPoolTaskRunner entered ahead of its flow, workers starting.
 
     Each worker reports on a queue once it is warm.  The flow engine enters
     the pool after creating the flow run and before calling the flow, and
@@ -206,7 +206,7 @@ class _StartedPool(ProcessPoolTaskRunner):
         with _forked_from_preloaded_server():
             super().__enter__()
         self._early = True
-        # one call per worker: the executor spawns a process per pending call
+        # one call per worker: the executor starts a process per pending call
         for _ in range(self._max_workers):
             self._executor.submit(_ready)
         return self
@@ -239,9 +239,9 @@ class EarlyProcessPoolTaskRunner(ProcessPoolTaskRunner):
     """Prefect's ProcessPoolTaskRunner, whose workers can be started before
     the flow: ``start_workers()`` forks them (see
     _forked_from_preloaded_server) while the Prefect server starts, instead
-    of after it.  The
-    flow engine enters a duplicate of its runner: the duplicate it gets is
-    the started pool, which the flow then shuts down as usual."""
+    of after it.  The flow engine enters a duplicate of its runner: the
+    duplicate it gets is the started pool, which the flow then shuts down
+    as usual."""
 
     def __init__(self, max_workers: int):
         super().__init__(max_workers=max_workers, initializer=warm_worker)
