@@ -313,6 +313,13 @@ def _process_batch(batch: FileBatch, staging_dir: str, tag: str, docs_dir: str |
     fault_point("extract")
     t1 = time.perf_counter()
     frames = build_frames(parsed)
+    # Free the parsed reports now, by reference counting.  Validating leaves
+    # reference cycles inside GX (pydantic errors it catches, holding their
+    # tracebacks), and the frames of those tracebacks reach this one: a local
+    # still alive here then outlived the function, until the collection at
+    # the batch's end, which had to scan and free ~170,000 objects of a
+    # 4,250-report batch (0.22-0.44 s, against 0.06-0.08 s now).
+    del parsed
     t2 = time.perf_counter()
     validator = _validator(docs_dir)
     validations = validator.validate(frames, for_docs=docs_dir is not None)
