@@ -33,6 +33,11 @@ from transform.warehouse import DATASETS, Warehouse, drop_report_rows, fault_poi
 
 from flows.defaults import split_batches
 from flows.collector import deferred_full_collections, imports_done, pause_gc_for_imports
+from flows.prefect_tls import share_tls_contexts
+
+# Every process that runs the flow or its tasks imports this module: the
+# CLI, the workers (forked or spawned), Dask workers, `xxgk serve`.
+share_tls_contexts()
 
 # Data Docs are built inside the first batch task; their time is in "validate".
 STAGES = ("discover", "read+extract", "transform", "validate", "write")
