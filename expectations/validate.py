@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .gx_config_memo import memoised_configurations
+from .gx_memo import validation_memos
 from .views import SUBJECT_COLUMNS, build_views
 
 SUITES_DIR = Path(__file__).with_name("suites")
@@ -124,7 +124,7 @@ class Validator:
         memory (a long run would grow with the corpus) or paying their
         serialisation."""
         views = build_views(frames)
-        with memoised_configurations():
+        with validation_memos():
             parts = [part for name in self.specs for part in self._validate_view(name, views[name], for_docs)]
         return _validations_frame(parts)
 
@@ -176,8 +176,11 @@ class Validator:
 def _present(reports: pd.Series) -> list[str]:
     """The distinct report ids of a view's column (categorical or not)."""
     if isinstance(reports.dtype, pd.CategoricalDtype):
-        codes = np.unique(reports.cat.codes.to_numpy())
-        return list(reports.cat.categories.take(codes[codes >= 0]))
+        # which codes occur, by counting them: np.unique sorted the view's
+        # ~200,000 codes (table 2's cells) for each expectation
+        codes = reports.cat.codes.to_numpy()
+        present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(reports.cat.categories)))
+        return list(reports.cat.categories.take(present))
     return list(reports.dropna().unique())
 
 

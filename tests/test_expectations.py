@@ -216,32 +216,46 @@ def test_views_from_report_ids_encoded_once_equal_views_encoding_each_column():
         pd.testing.assert_frame_equal(views[name], view.reset_index(drop=True), check_exact=True)
 
 
-def test_configurations_built_once_and_results_do_not_change(validator, monkeypatch):
-    """GX rebuilds an expectation's configuration on every read; validate()
-    memoises it (expectations.gx_config_memo).  The validations must be
-    the same as without the memo, the configurations built far fewer
-    times, and GX's property restored afterwards."""
+def test_configurations_and_domains_built_once_and_results_do_not_change(validator, monkeypatch):
+    """GX rebuilds an expectation's configuration on every read, and filters
+    a domain's records for every metric; validate() memoises both
+    (expectations.gx_memo).  The validations must be the same as without
+    the memos, both built far fewer times, and GX's methods restored
+    afterwards."""
     import contextlib
 
+    from great_expectations.execution_engine import PandasExecutionEngine
     from great_expectations.expectations.expectation import Expectation
 
     import expectations.validate as validate_module
 
-    builds = []
+    builds, filterings = [], []
     real = Expectation.__dict__["configuration"]
     counting = property(lambda self: builds.append(1) or real.fget(self))
     monkeypatch.setattr(Expectation, "configuration", counting)
+    real_records = PandasExecutionEngine.__dict__["get_domain_records"]
+
+    def counting_records(self, domain_kwargs):
+        filterings.append(bool(domain_kwargs.get("row_condition")))
+        return real_records(self, domain_kwargs)
+
+    monkeypatch.setattr(PandasExecutionEngine, "get_domain_records", counting_records)
     texts = [report_text(), report_text(year=2022), report_text(review=(1, 0, 0, 0, 2) + (0,) * 10),
              report_text(_with_row("四、结转下年度继续办理", [2, 0, 0, 0, 0, 0, 2]))]
     _, memoised, _ = run(validator, texts)
-    memoised_builds = len(builds)
+    memoised_builds, memoised_filterings = len(builds), list(filterings)
     assert Expectation.__dict__["configuration"] is counting
+    assert PandasExecutionEngine.__dict__["get_domain_records"] is counting_records
     builds.clear()
-    monkeypatch.setattr(validate_module, "memoised_configurations", contextlib.nullcontext)
+    filterings.clear()
+    monkeypatch.setattr(validate_module, "validation_memos", contextlib.nullcontext)
     _, rebuilt, _ = run(validator, texts)
     assert memoised.equals(rebuilt)
     assert (~memoised["success"]).sum() >= 3
     assert 0 < memoised_builds * 5 < len(builds)     # measured: 225 against 2,147
+    # a row condition's query once per distinct condition, not once per metric
+    assert 0 < sum(memoised_filterings) * 3 < sum(filterings)
+    assert len(memoised_filterings) < len(filterings)
 
 
 def test_configuration_memo_belongs_to_the_validating_thread():
@@ -252,7 +266,7 @@ def test_configuration_memo_belongs_to_the_validating_thread():
     from great_expectations.expectations.core import ExpectColumnValuesToNotBeNull
     from great_expectations.expectations.expectation import Expectation
 
-    from expectations.gx_config_memo import memoised_configurations
+    from expectations.gx_memo import validation_memos
 
     original = Expectation.__dict__["configuration"]
     expectation = ExpectColumnValuesToNotBeNull(column="value")
@@ -264,10 +278,21 @@ def test_configuration_memo_belongs_to_the_validating_thread():
 
     thread = threading.Thread(target=other_thread)
     thread.start()
-    with memoised_configurations():
+    with validation_memos():
         assert expectation.configuration is expectation.configuration
         inside.set()
         thread.join(10)
     assert read == {"same object twice": False}
     assert expectation.configuration is not expectation.configuration
     assert Expectation.__dict__["configuration"] is original
+
+
+def test_the_reports_a_view_holds_in_category_order_without_unused_or_missing_ones():
+    import pandas as pd
+
+    from expectations.validate import _present
+
+    reports = pd.Series(pd.Categorical(["r2", None, "r1", "r2", "r4"], categories=["r1", "r2", "r3", "r4"]))
+    assert _present(reports) == ["r1", "r2", "r4"]
+    assert _present(reports.iloc[:0]) == []
+    assert _present(pd.Series(["r2", None, "r1", "r2"], dtype="string")) == ["r2", "r1"]
