@@ -2,7 +2,10 @@
 and its outcome matches the corpus's truth.  No timing is asserted: a
 benchmark prints figures, it is not a timed test."""
 import json
+import os
+import platform
 import re
+import sys
 from collections import Counter
 
 from conftest import run_xxgk
@@ -24,6 +27,8 @@ def test_bench_prints_every_figure_with_and_without_data_docs(tmp_path):
     assert "60 files (60 requested), " in proc.stdout and "without Data Docs" in proc.stdout
     for figure in FIGURES:
         assert figure in proc.stdout, figure
+    # which interpreter ran it: its build moves every figure
+    assert f"python {platform.python_version()} at {os.path.realpath(sys._base_executable)}" in proc.stdout
     truth = json.loads((tmp_path / "corpus-60-7" / "truth.json").read_text(encoding="utf-8"))["files"]
     expected = Counter(rec["status"] for rec in truth.values())
     assert _outcome(proc.stdout) == {s: expected[s] for s in ("ok", "invalid", "rejected")}
