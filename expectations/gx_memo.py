@@ -17,7 +17,8 @@ expectation computes several metrics on one domain, and COMPLETE results
 add more, so a validation ran 21 queries for 3 distinct row conditions
 (5-7 ms each, and each a copy of the frame) and 35 ``dropna`` calls.
 Inside ``validation_memos()`` each distinct domain of a batch is filtered
-once: 46 filterings instead of 87, 0.08-0.1 s less per validation.
+once: 23 filterings instead of 87 (6 queries instead of 21), 0.05-0.1 s
+less per validation.
 
 Why this is safe: GX does not change an expectation object while it
 validates (it deep-copies a configuration before adding to it, then builds a
