@@ -183,6 +183,10 @@ def parse_money_wan(raw: str, default_unit: str = "万元") -> float | None:
     if parsed is None:
         return None
     num, unit = parsed
+    if unit is None and default_unit == "?":
+        if num == 0:
+            return 0.0      # nothing, in any unit
+        raise CellError(f"unit unknown: {raw!r} under a header whose money unit cannot be read")
     unit = unit or default_unit
     if unit in ("万元", "万"):
         return num

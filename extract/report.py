@@ -6,7 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain, compress
 
-from . import tables
+from . import grid, tables
+from .document import Document, Paragraph
+from .markdown import looks_like_markdown, read_markdown
 from .layout import strip_lines, to_rows
 from .normalise import label_key, memoised, squash, strip_cell
 from .html import html_to_text, looks_like_html
@@ -49,6 +51,7 @@ class ReportExtraction:
     money_units: dict
     sections: list[tuple[int, str, str]]
     notes: list[str] = field(default_factory=list)
+    format: str = "text"
 
 
 def unify_newlines(text: str) -> str:
@@ -198,11 +201,47 @@ def detect_template(table2_cells, request_rows: set[str]) -> tuple[str | None, l
     return None, []
 
 
-def extract_report(text: str) -> ReportExtraction:
+def text_document(text: str) -> Document:
+    """A decoded text file as a Document: HTML and Markdown by their own
+    readers, anything else as text for the layout readers."""
     if looks_like_html(text):
-        text = html_to_text(text)
+        return Document("html", text=html_to_text(text))
     text = unify_newlines(text)
-    lines = text.split("\n")
+    if looks_like_markdown(text):
+        return read_markdown(text)
+    return Document("text", text=text)
+
+
+def extract_report(text: str) -> ReportExtraction:
+    """extract_document of a decoded text file."""
+    return extract_document(text_document(text))
+
+
+def _document_lines(doc: Document) -> tuple[list[str], list[bool]]:
+    """The document as lines, and which of them are table rows."""
+    if doc.text is not None:
+        lines = unify_newlines(doc.text).split("\n")
+        return lines, [False] * len(lines)
+    lines: list[str] = []
+    in_table: list[bool] = []
+    for block in doc.body:
+        if isinstance(block, Paragraph):
+            part = unify_newlines(block.text).split("\n")
+            lines.extend(part)
+            in_table.extend([False] * len(part))
+        else:
+            rows = ["\t".join(cells) for cells in block.rows_text()]
+            lines.extend(rows)
+            in_table.extend([True] * len(rows))
+    return lines, in_table
+
+
+def extract_document(doc: Document) -> ReportExtraction:
+    """One report's metadata, sections and raw tables, from any reader's
+    document: tables that come as grids are read by grid.read_*, the others
+    (text files, pages without a grid) by the text layouts."""
+    lines, in_table = _document_lines(doc)
+    text = "\n".join(lines)
     sections = find_sections(lines, text)
     by_number = {s.number: s for s in sections}
     whole = (0, len(lines))
@@ -211,18 +250,27 @@ def extract_report(text: str) -> ReportExtraction:
         s = by_number.get(n)
         return (s.first_line + 1, s.end_line) if s else whole
 
-    regions = {n: region(n) for n in (2, 3, 4)}
     stripped = strip_lines(lines)
     parsed = {}
     layouts = {}
-    for n, (a, b) in regions.items():
+    for n in (2, 3, 4):
+        a, b = region(n)
         layouts[n], parsed[n] = to_rows(lines[a:b], a, stripped=stripped[a:b])
 
-    requests = tables.extract_requests(parsed[3])
-    template, notes = detect_template(filter(None, chain.from_iterable(row.cells for row in parsed[2])),
-                                      set(requests.cells))
-    active = tables.extract_active(parsed[2], template)
-    review = tables.extract_review(parsed[4])
+    grids = bool(doc.tables)
+    requests = grid.read_requests(doc) if grids else None
+    if requests is None or not requests.found:
+        requests = tables.extract_requests(parsed[3])
+    table2_cells = grid.table_cells_text(doc, "active") if grids else []
+    if not table2_cells:
+        table2_cells = filter(None, chain.from_iterable(row.cells for row in parsed[2]))
+    template, notes = detect_template(table2_cells, set(requests.cells))
+    active = grid.read_active(doc, template) if grids else None
+    if active is None or not active.found:
+        active = tables.extract_active(parsed[2], template)
+    review = grid.read_review(doc) if grids else None
+    if review is None or not review.found:
+        review = tables.extract_review(parsed[4])
     notes += active.notes + requests.notes + review.notes
 
     first_section = sections[0].first_line if sections else min(len(lines), 10)
@@ -235,7 +283,7 @@ def extract_report(text: str) -> ReportExtraction:
             raise NotAReport("no disclosure tables found (truncated or tables missing)")
         raise NotAReport("not a government information disclosure annual report")
 
-    prose = [True] * len(lines)       # lines outside the tables
+    prose = [not t for t in in_table]       # lines outside the tables
     for t in (active, requests, review):
         if t.found and t.first_line is not None:
             first, last = t.first_line, min(t.last_line, len(lines) - 1)
@@ -250,11 +298,12 @@ def extract_report(text: str) -> ReportExtraction:
         template=template,
         year=year,
         agency=agency,
-        layout=layouts[3],
+        layout=doc.format if grids else layouts[3],
         requests=requests.cells if requests.found else None,
         review=review.cells if review.found else None,
         active=active.cells if active.found else None,
         money_units=active.extra["money_units"],
         sections=section_rows,
         notes=notes,
+        format=doc.format,
     )

@@ -15,9 +15,10 @@ from operator import itemgetter
 from .layout import Row
 from .normalise import is_blank, is_empty, is_plain_figure, is_value_like, label_key, memoised
 from .templates import (
-    ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, OUTCOMES,
+    ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES,
     PROCEEDINGS, REQUEST_ROWS,
 )
+from .units import header_money_unit
 
 Cells = list[str | None]
 
@@ -200,6 +201,21 @@ class ColumnGuide:
         return placed
 
 
+# Labels of a group of table-3 rows (printed in a cell spanning the group,
+# or centred beside it in space-aligned text): they name no row of their
+# own, so they neither open nor break a label wrapped over lines.
+_GROUP_LABEL_RE = re.compile(r"^(?:三本年度办理结果|本年度办理结果|不予公开|无法提供|不予处理)$")
+
+
+@lru_cache(maxsize=1 << 14)
+def is_group_label(label: str) -> bool:
+    return _GROUP_LABEL_RE.match(label_key(label)) is not None
+
+
+def strip_group_labels(labels) -> list[str]:
+    return [label for label in labels if not is_group_label(label)]
+
+
 def _match(labels: list[str]) -> str | None:
     for label in reversed(labels):
         key = match_text(label)
@@ -243,11 +259,14 @@ def _request_labels(labels: tuple[str, ...]) -> tuple[bool, bool, str | None, st
     distinct labels (rows print the same labels report after report):
     (a header row?, does it open a label?, the row key it names, the
     labels joined)."""
+    header = any(map(_is_request_header, labels))
+    labels = strip_group_labels(labels)
     if not labels:
-        return False, False, None, ""
+        return header, False, None, ""
     key = _match(labels)
-    return (any(map(_is_request_header, labels)), bool(_NUMBERED_RE.match(labels[0])) or key is not None,
-            key, "".join(labels))
+    if key is None and len(labels) > 1:
+        key = match_text("".join(labels))       # a label split over cells
+    return (header, bool(_NUMBERED_RE.match(labels[0])) or key is not None, key, "".join(labels))
 
 
 def extract_requests(rows: list[Row]) -> TableResult:
@@ -268,8 +287,10 @@ def extract_requests(rows: list[Row]) -> TableResult:
         if header:
             result.span(row)        # header rows belong to the table, not the prose
         if not printed:
-            if header or not labels:
+            if header or (not labels and not joined):
                 pending_key, pending_text = None, ""
+            elif not joined:
+                continue        # a group label only: a wrap goes on across it
             elif opens:
                 pending_key, pending_text = key, joined
             elif pending_text:
@@ -419,7 +440,6 @@ def _reorder(chunk: Cells, printed: list[str]) -> Cells:
 
 _ARTICLE_RE = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 _CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_YUAN_RE = re.compile(r"[(（]\s*元\s*[)）]|单位\s*[:：]?\s*元")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -452,37 +472,40 @@ def _names_article(label: str) -> bool:
 
 
 @memoised(1 << 14)
-def _active_labels(labels: tuple[str, ...]) -> tuple[bool, tuple[str, ...], tuple[str, str] | None, tuple[str, ...]]:
+def _active_labels(labels: tuple[str, ...]) -> tuple[bool, tuple[str, ...], tuple[str, str] | None]:
     """What extract_active reads from a row's labels, worked out once per
     distinct labels: (names 第二十条?, the metric columns it names, the
-    (article, item) it names, the metrics its labels print in plain 元)."""
-    in_yuan = tuple(m for label in labels if _YUAN_RE.search(label) for m in _metrics_of([label]))
+    (article, item) it names)."""
     return (any(map(_names_article, labels)), tuple(_metrics_of(labels)),
-            next(filter(None, map(_item_of, reversed(labels))), None), in_yuan)
+            next(filter(None, map(_item_of, reversed(labels))), None))
 
 
 def extract_active(rows: list[Row], template: str | None) -> TableResult:
     """Table 2: (article, item) -> raw cells in the template's metric order.
-    result.extra['money_units'] says which money columns print plain 元."""
+    result.extra['money_units'] gives the unit each money column's header
+    prints (see units.header_money_unit), read from the whole header: every
+    label printed since the last row of figures, however the header cell
+    was wrapped over lines or cells."""
     result = TableResult()
     result.extra["money_units"] = {}
     header: tuple[str, ...] = ()
+    header_text: list[str] = []     # labels since the last row of figures
     pending = None        # an item label whose figures are on the next line
     guide, deferred, widths = ColumnGuide(), [], {}
     for row in rows:
         labels, values, printed = classify_row(row.cells)
-        names_article, metrics, item, in_yuan = _active_labels(labels)
+        names_article, metrics, item = _active_labels(labels)
         if names_article:
             header = ()
             result.span(row)
+        header_text.extend(labels)
+        if metrics:
+            header = metrics
+            result.span(row)
         if not printed:
-            if metrics:
-                header = metrics
-                for m in in_yuan:
-                    result.extra["money_units"][m] = "元"
-                result.span(row)
             pending = item
             continue
+        block, header_text = "".join(header_text), []
         item = item or pending
         pending = None
         if item is None:
@@ -493,6 +516,12 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             expected_metrics = tuple(header)
         if not expected_metrics:
             continue
+        for m in expected_metrics:
+            if m in MONEY_METRICS:
+                unit = header_money_unit(block)
+                if unit is not None:
+                    units = result.extra["money_units"]
+                    units[m] = unit if units.get(m, unit) == unit else "?"
         result.found = True
         result.span(row)
         placed, note = place(values, len(expected_metrics))

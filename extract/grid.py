@@ -1,0 +1,408 @@
+"""Tables as grids -> tables 2, 3 and 4 as raw cell strings.
+
+The table reader for every document whose tables come with their grid (HTML,
+Markdown, DOCX, ruled PDF).  Each figure is placed by where it sits: its row
+by the row's labels (the cells left of the figures, group labels that span
+rows included), its column by the header cells above it in the same grid
+column (a header spanning several columns names each of them).  When the
+header does not name a column, the figures must fill exactly the columns the
+template has, right of the labels; otherwise the row stays unplaced, with
+the reason.  Nothing here parses a number: raw strings are kept as printed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .document import Cell, Document, Paragraph, Table
+from .normalise import is_blank, label_key, squash, strip_cell
+from .tables import TableResult, _item_of, _kind_of, _metric_candidates, _names_article, _cell_name, _store, \
+    match_text, _LABEL, _EMPTY, strip_group_labels
+from .templates import ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS
+from .units import header_money_unit
+
+_APPLICANT_PATTERNS = (
+    ("natural_person", re.compile(r"自然人")),
+    ("commercial_enterprise", re.compile(r"商业企业")),
+    ("research_institution", re.compile(r"科研机构")),
+    ("social_welfare_org", re.compile(r"社会公益")),
+    ("legal_service_org", re.compile(r"法律服务")),
+    ("other_org", re.compile(r"^其他$|^其他组织$")),
+    ("total", re.compile(r"^总计$|^合计$")),
+)
+_PROCEEDING_WORDS = (
+    ("litigation_after_review", re.compile(r"复议后起诉")),
+    ("litigation_direct", re.compile(r"未经复议|直接起诉")),
+    ("administrative_review", re.compile(r"行政复议")),
+)
+_OUTCOME_WORDS = (
+    ("upheld", re.compile(r"维持")),
+    ("corrected", re.compile(r"纠正")),
+    ("other", re.compile(r"其他")),
+    ("pending", re.compile(r"尚未|未审结|未结")),
+    ("total", re.compile(r"总计|合计")),
+)
+_REVIEW_RE = re.compile(r"行政复议|行政诉讼|复议后起诉|直接起诉")
+_REQUEST_TABLE_RE = re.compile(r"申请人情况|自然人|本年新收|予以公开|结转下年")
+_ARTICLE_RE = re.compile(r"第二十条")
+
+
+@lru_cache(maxsize=1 << 14)
+def _key(text: str) -> str:
+    return label_key(text)
+
+
+def _applicant_of(text: str) -> str | None:
+    key = _key(text)
+    hits = [a for a, p in _APPLICANT_PATTERNS if p.search(key)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _proceeding_in(text: str) -> str | None:
+    key = squash(text)
+    return next((p for p, pat in _PROCEEDING_WORDS if pat.search(key)), None)
+
+
+def _outcome_of(text: str) -> str | None:
+    key = _key(text)
+    hits = [o for o, p in _OUTCOME_WORDS if p.search(key)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _is_figure_cell(text: str) -> bool:
+    """A cell printing a figure or a no-figure marker (not a label, not empty)."""
+    kind = _kind_of(text)
+    return kind != _LABEL and kind != _EMPTY
+
+
+@dataclass(slots=True)
+class _GridRow:
+    """One grid row: the distinct cells left of its figures (labels), and
+    its figure positions (column -> raw text, blanks included)."""
+    labels: list[str]
+    values: dict[int, str]
+    printed: bool          # a figure or marker in the row
+    cells: list[Cell | None]
+
+
+def _grid_rows(table: Table) -> list[_GridRow]:
+    rows = []
+    for dense in table.dense():
+        texts = [strip_cell(c.text) if c is not None else None for c in dense]
+        # the label part ends where the first figure sits; a cell spanning
+        # several columns counts once
+        first_figure = next((i for i, t in enumerate(texts) if t is not None and _is_figure_cell(t)), None)
+        end = len(texts) if first_figure is None else first_figure
+        labels, seen = [], set()
+        for i in range(end):
+            c = dense[i]
+            if c is not None and id(c) not in seen and texts[i]:
+                seen.add(id(c))
+                labels.append(texts[i])
+        # value positions: right of the last label cell; a cell spanning
+        # several value positions is kept at its first one only (the others
+        # are None: a merged figure cannot fill two columns)
+        last_label = max((i for i in range(len(texts)) if texts[i] and _kind_of(texts[i]) == _LABEL), default=-1)
+        values: dict[int, str] = {}
+        if first_figure is not None:
+            start = last_label + 1 if last_label < first_figure else first_figure
+            origin_seen: set[int] = set()
+            for i in range(start, len(texts)):
+                c = dense[i]
+                if c is None:
+                    continue
+                if id(c) in origin_seen:
+                    values[i] = None
+                    continue
+                origin_seen.add(id(c))
+                values[i] = texts[i]
+        rows.append(_GridRow(labels, values, first_figure is not None, dense))
+    return rows
+
+
+class _Header:
+    """The header rows above the figures of a grid, since its last row of
+    figures: what names each column."""
+
+    def __init__(self, n_cols: int):
+        self.n_cols = n_cols
+        self.rows: list[list[str]] = []
+        self.open = True      # a data row closes the block; the next header row starts a new one
+
+    def add(self, row: _GridRow) -> None:
+        if not self.open:
+            self.rows = []
+            self.open = True
+        self.rows.append([strip_cell(c.text) if c is not None else "" for c in row.cells])
+
+    def close(self) -> None:
+        self.open = False
+
+    def _column(self, col: int, filled: bool) -> list[str]:
+        """The header texts above col, top-down, each once.  filled: an
+        empty header cell reads as the nearest cell left of it in its row
+        (where merged cells reached us as empty cells: Markdown, text)."""
+        out: list[str] = []
+        for row in self.rows:
+            if col >= len(row):
+                continue
+            text = row[col]
+            if not text and filled:
+                text = next((t for t in reversed(row[:col]) if t), "")
+            if text and (not out or out[-1] != text):
+                out.append(text)
+        return out
+
+    def leaf(self, col: int, filled: bool = False) -> str:
+        column = self._column(col, filled)
+        return column[-1] if column else ""
+
+    def path(self, col: int, filled: bool = False) -> str:
+        return "".join(self._column(col, filled))
+
+    def text(self) -> str:
+        return "".join(dict.fromkeys(t for row in self.rows for t in row if t))
+
+
+def _by_header(values: dict[int, str | None], name_of) -> dict | None:
+    """name -> column, by name_of(col, filled), read first from the header
+    as printed, then with empty header cells read as merged ones (filled).
+    A reading counts when it names each column at most once per name and
+    names every column that prints something; None when neither does."""
+    for filled in (False, True):
+        names: dict = {}
+        for col in values:
+            name = name_of(col, filled)
+            if name is not None:
+                names.setdefault(name, []).append(col)
+        named = {c for cols in names.values() for c in cols}
+        if names and all(len(v) == 1 for v in names.values()) and all(
+                col in named for col, raw in values.items() if raw):
+            return {k: v[0] for k, v in names.items()}
+    return None
+
+
+def _kind_of_table(table: Table, rows: list[_GridRow]) -> str | None:
+    """Which of tables 2, 3 and 4 a grid holds (a part of), from its labels."""
+    if not any(r.printed for r in rows):
+        return None
+    texts = [strip_cell(c.text) for c in table.cells]
+    text = squash("".join(texts))
+    request_rows = {k for r in rows if r.printed for k in [_row_key(r.labels)] if k not in (None, "total_processed")}
+    if request_rows:
+        return "requests"
+    if _ARTICLE_RE.search(text) or any(_item_of(l) for r in rows for l in r.labels):
+        return "active"
+    outcomes = {o for t in texts for o in [_outcome_of(t)] if o}
+    if _REVIEW_RE.search(text) or len(outcomes) >= 3:
+        return "review"
+    return None
+
+
+def _row_key(labels: list[str]) -> str | None:
+    labels = strip_group_labels(labels)
+    for label in reversed(labels):
+        key = match_text(label)
+        if key is not None:
+            return key
+    if len(labels) > 1:
+        return match_text("".join(labels))
+    return None
+
+
+def _preceding_text(body: list, index: int, n: int = 2) -> str:
+    """The last n paragraphs before body[index] (headings that name a small table)."""
+    texts = []
+    for block in reversed(body[:index]):
+        if isinstance(block, Table):
+            break
+        if strip_cell(block.text):
+            texts.append(block.text)
+        if len(texts) >= n:
+            break
+    return "".join(reversed(texts))
+
+
+def _place_positional(values: dict[int, str | None], expected: int) -> tuple[list | None, str | None]:
+    """Figures without named columns: they must be exactly `expected`
+    positions; trailing printed fillers (「/」「——」 in a column the row does not
+    have) may be dropped."""
+    cells = [values[i] for i in sorted(values)]
+    while len(cells) > expected and cells[-1] is not None and (cells[-1] == "" or is_blank(cells[-1])):
+        cells.pop()
+    while len(cells) > expected and cells[-1] is None:
+        cells.pop()
+    if len(cells) != expected or None in cells:
+        return None, f"{len(cells)} cells for {expected} columns"
+    return cells, None
+
+
+def read_requests(doc: Document) -> TableResult:
+    result = TableResult()
+    width = len(APPLICANTS)
+    for table in doc.tables:
+        rows = _grid_rows(table)
+        if _kind_of_table(table, rows) != "requests":
+            continue
+        header = _Header(table.n_cols)
+        pending = ""
+        for row in rows:
+            if not row.printed:
+                header.add(row)
+                if row.labels and _row_key(row.labels) is not None or pending:
+                    pending += "".join(strip_group_labels(row.labels))
+                continue
+            header.close()
+            key = _row_key(row.labels)
+            if key is None and pending:
+                key = match_text(pending + "".join(strip_group_labels(row.labels)))
+            pending = ""
+            if key is None:
+                if row.labels:
+                    result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.labels)[:80]}")
+                continue
+            result.found = True
+            by_header = _by_header(row.values, lambda col, filled: _applicant_of(header.leaf(col, filled))
+                                   or _applicant_of(header.path(col, filled))) or {}
+            if len(by_header) == width:
+                placed = [row.values[by_header[a]] for a in APPLICANTS]
+                note = None if None not in placed else "a merged cell across applicant columns"
+                if note:
+                    placed = None
+            else:
+                placed, note = _place_positional(row.values, width)
+            _store(result, key, placed or [None] * width, note, "requests")
+    return result
+
+
+def read_review(doc: Document) -> TableResult:
+    result = TableResult()
+    found: dict[tuple[str, str], str | None] = {}
+    conflicts: set[tuple[str, str]] = set()
+    for index, block in enumerate(doc.body):
+        if not isinstance(block, Table):
+            continue
+        rows = _grid_rows(block)
+        if _kind_of_table(block, rows) != "review":
+            continue
+        context = _proceeding_in(_preceding_text(doc.body, index))
+        header = _Header(block.n_cols)
+        for row in rows:
+            if not row.printed:
+                header.add(row)
+                continue
+            header.close()
+            result.found = True
+            row_proceeding = next(filter(None, map(_proceeding_in, row.labels)), None)
+            row_outcome = next(filter(None, map(_outcome_of, row.labels)), None)
+
+            def name_of(col, filled):
+                proceeding = row_proceeding or _proceeding_in(header.path(col, filled)) or context
+                outcome = _outcome_of(header.leaf(col, filled)) or row_outcome
+                return None if proceeding is None or outcome is None else (proceeding, outcome)
+
+            columns = _by_header(row.values, name_of) or {}
+            placed_here = {k: row.values[col] for k, col in columns.items()}
+            if not placed_here:
+                # no header names the columns: the template's order, if the count fits
+                cells, note = _place_positional(row.values, len(PROCEEDINGS) * len(OUTCOMES))
+                if cells is None and row_proceeding is None and context is None:
+                    result.notes.append(f"review_litigation: {note}")
+                    continue
+                if cells is None and (row_proceeding or context):
+                    cells, note = _place_positional(row.values, len(OUTCOMES))
+                    if cells is None:
+                        result.notes.append(f"review_litigation: {note}")
+                        continue
+                    placed_here = {(row_proceeding or context, o): v for o, v in zip(OUTCOMES, cells)}
+                else:
+                    placed_here = {(p, o): cells[i * 5 + j] for i, p in enumerate(PROCEEDINGS)
+                                   for j, o in enumerate(OUTCOMES)}
+            for k, v in placed_here.items():
+                if k in found and found[k] != v:
+                    conflicts.add(k)
+                found[k] = v
+    if result.found:
+        for p in PROCEEDINGS:
+            cells = [None if (p, o) in conflicts else found.get((p, o)) for o in OUTCOMES]
+            missing = [o for o, c in zip(OUTCOMES, cells) if c is None]
+            if missing:
+                why = "printed twice with different cells" if any((p, o) in conflicts for o in OUTCOMES) \
+                    else "columns not found: " + ", ".join(missing)
+                result.notes.append(f"{_cell_name('review_litigation', p)}: {why}")
+            result.cells[p] = cells
+    return result
+
+
+def read_active(doc: Document, template: str | None) -> TableResult:
+    result = TableResult()
+    result.extra["money_units"] = {}
+    for table in doc.tables:
+        rows = _grid_rows(table)
+        if _kind_of_table(table, rows) != "active":
+            continue
+        header = _Header(table.n_cols)
+        pending = None
+        for row in rows:
+            item = next(filter(None, map(_item_of, reversed(row.labels))), None)
+            if any(map(_names_article, row.labels)) and not row.printed:
+                header = _Header(table.n_cols)
+            if not row.printed:
+                header.add(row)
+                pending = item or pending
+                continue
+            header.close()
+            item = item or pending
+            pending = None
+            if item is None:
+                continue
+            result.found = True
+            article = item[0]
+            expected = ACTIVE_METRICS.get(template or "", {}).get(article)
+            if expected is None:
+                continue
+
+            def metric_of(col, filled):
+                names = [m for m in (_metric_candidates(header.leaf(col, filled))
+                                     or _metric_candidates(header.path(col, filled))) if m in expected]
+                return names[0] if len(names) == 1 else None
+
+            by_header = _by_header(row.values, metric_of) or {}
+            extra = [col for col in row.values if col not in by_header.values()]
+            if len(by_header) == len(expected) and all(
+                    row.values[col] is None or row.values[col] == "" or is_blank(row.values[col]) for col in extra):
+                # columns named by the header; a filler (「/」「——」) in a
+                # column this row does not have is no figure of it
+                placed = [row.values[by_header[m]] for m in expected]
+                note = None if None not in placed else "a merged cell across metric columns"
+                if note:
+                    placed = None
+                for m in expected:
+                    if m in MONEY_METRICS:
+                        _set_unit(result, m, header_money_unit(header.path(by_header[m])))
+            else:
+                placed, note = _place_positional(row.values, len(expected))
+                for m in expected:
+                    if m in MONEY_METRICS:
+                        _set_unit(result, m, header_money_unit(header.text()))
+            _store(result, item, placed or [None] * len(expected), note, "active_disclosure")
+    return result
+
+
+def _set_unit(result: TableResult, metric: str, unit: str | None) -> None:
+    """A money column's printed unit (None: the header names none)."""
+    if unit is None:
+        return
+    units = result.extra["money_units"]
+    units[metric] = unit if units.get(metric, unit) == unit else "?"
+
+
+def table_cells_text(doc: Document, kind: str) -> list[str]:
+    """Every cell text of the document's tables of one kind (template detection)."""
+    out = []
+    for table in doc.tables:
+        rows = _grid_rows(table)
+        if _kind_of_table(table, rows) == kind:
+            out.extend(strip_cell(c.text) for c in table.cells if strip_cell(c.text))
+    return out
