@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 
 class NotText(ValueError):
-    """The bytes are not a text document in any encoding we can trust."""
+    """The bytes are not a text document in any encoding we can trust.
+    ``code``: empty, binary or undecodable (docs/contract.md)."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +61,15 @@ _REPORT_WORDS_RE = re.compile("政府信息公开|政务公开|信息公开工�
 def decode_report(raw: bytes) -> Decoded:
     """Decode raw report bytes, or raise NotText saying why not."""
     if not raw.strip():
-        raise NotText("empty file")
+        raise NotText("empty file", "empty")
     for bom, reported, codec in _BOMS:
         if raw.startswith(bom):
             try:
                 return Decoded(raw.decode(codec), reported)
             except UnicodeDecodeError as exc:
-                raise NotText(f"undecodable bytes after {reported} BOM at offset {exc.start}") from None
+                raise NotText(f"undecodable bytes after {reported} BOM at offset {exc.start}", "undecodable") from None
     if raw.startswith(_BINARY_MAGIC) or b"\x00" in raw[:4096]:
-        raise NotText("binary file, not text")
+        raise NotText("binary file, not text", "binary")
     try:
         return Decoded(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -95,9 +100,9 @@ def _decode_with_chardet(raw: bytes) -> Decoded:
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError as exc:
-        raise NotText(f"undecodable bytes: not UTF-8, and not {codec} at offset {exc.start}") from None
+        raise NotText(f"undecodable bytes: not UTF-8, and not {codec} at offset {exc.start}", "undecodable") from None
     if _looks_binary(text):
-        raise NotText("binary file, not text")
+        raise NotText("binary file, not text", "binary")
     return Decoded(text, codec)
 
 

@@ -95,6 +95,7 @@ class DocumentError(ValueError):
     ``code`` is a stable error code (see docs/contract.md): scanned_pdf,
     encrypted, broken_document, legacy_doc."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, format: str | None = None):
         super().__init__(message)
         self.code = code
+        self.format = format        # the format it is, when known (pdf, docx)

@@ -10,7 +10,8 @@ import os
 from dataclasses import dataclass
 
 from .decode import NotText, decode_report
-from .report import NotAReport, extract_report
+from .document import Document, DocumentError
+from .report import NotAReport, extract_document, text_document
 
 MAX_BYTES = 100 * 1024 * 1024  # a report is ~10 KB; anything this big is not one
 
@@ -61,7 +62,9 @@ def discover(root: str) -> list[FileEntry]:
 
 
 class Unreadable(OSError):
-    pass
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 def read_bytes(entry: FileEntry) -> bytes:
@@ -72,28 +75,29 @@ def read_bytes(entry: FileEntry) -> bytes:
         try:
             f = open(entry.path, "rb", buffering=0)
         except IsADirectoryError:
-            raise Unreadable("symlink to a directory, not followed") from None
+            raise Unreadable("symlink to a directory, not followed", "symlinked_directory") from None
         with f:
             before = os.fstat(f.fileno())
             if before.st_size >= MAX_BYTES:
-                raise Unreadable(f"file too large for a report ({before.st_size} bytes)")
+                raise Unreadable(f"file too large for a report ({before.st_size} bytes)", "too_large")
             data = f.read(before.st_size + 1)     # one byte more shows a file that grew
             after = os.fstat(f.fileno())
         if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) == (len(data), after.st_mtime_ns):
             return data
-    raise Unreadable("file changed while being read")
+    raise Unreadable("file changed while being read", "changed_while_read")
 
 
-def _os_reason(exc: OSError) -> str:
+def _os_reason(exc: OSError) -> tuple[str, str]:
+    """(the sentence, the error code) of a file that could not be read."""
     if isinstance(exc, Unreadable):
-        return str(exc)
+        return str(exc), exc.code
     if isinstance(exc, FileNotFoundError):
-        return "file not found (broken symlink or removed during the run)"
+        return "file not found (broken symlink or removed during the run)", "broken_symlink"
     if isinstance(exc, PermissionError):
-        return "permission denied"
+        return "permission denied", "permission_denied"
     if exc.errno == 40:  # ELOOP
-        return "symlink loop"
-    return f"unreadable: {exc.strerror or exc}"
+        return "symlink loop", "symlink_loop"
+    return f"unreadable: {exc.strerror or exc}", "unreadable"
 
 
 @dataclass(slots=True)
@@ -106,6 +110,8 @@ class ParsedReport:
     encoding: str | None = None
     error: str | None = None        # why the file was rejected
     extraction: object | None = None  # extract.report.ReportExtraction
+    error_code: str | None = None   # the reason as a stable code (docs/contract.md)
+    format: str | None = None       # text, html, markdown, docx, pdf; None: no document
 
 
 def parse_file(entry: FileEntry) -> ParsedReport:
@@ -114,23 +120,39 @@ def parse_file(entry: FileEntry) -> ParsedReport:
     try:
         raw = read_bytes(entry)
     except OSError as exc:
-        record.error = _os_reason(exc)
+        record.error, record.error_code = _os_reason(exc)
         return record
     record.report_id = hashlib.sha256(raw).hexdigest()
     record.size = len(raw)
     try:
-        decoded = decode_report(raw)
+        document = read_document(raw)
     except NotText as exc:
-        record.error = str(exc)
+        record.error, record.error_code = str(exc), exc.code
         return record
-    record.encoding = decoded.encoding
+    except DocumentError as exc:
+        record.error, record.error_code, record.format = str(exc), exc.code, exc.format
+        return record
+    except Exception as exc:  # a reader bug must cost one file, not the run
+        record.error, record.error_code = f"reading failed: {type(exc).__name__}: {exc}", "internal_error"
+        return record
+    record.encoding, record.format = document.encoding, document.format
     try:
-        record.extraction = extract_report(decoded.text)
+        record.extraction = extract_document(document)
     except NotAReport as exc:
-        record.error = str(exc)
+        record.error, record.error_code = str(exc), exc.code
     except Exception as exc:  # a parser bug must cost one file, not the run
-        record.error = f"extraction failed: {type(exc).__name__}: {exc}"
+        record.error, record.error_code = f"extraction failed: {type(exc).__name__}: {exc}", "internal_error"
     return record
+
+
+def read_document(raw: bytes) -> Document:
+    """Any file's bytes -> a Document, by what the bytes are (never by the
+    file's name): PDF, DOCX, a legacy Word file (rejected), or text, whose
+    encoding is detected and whose HTML or Markdown is read as such."""
+    decoded = decode_report(raw)
+    document = text_document(decoded.text)
+    document.encoding = decoded.encoding
+    return document
 
 
 def parse_files(entries: list[FileEntry]) -> list[ParsedReport]:

@@ -28,7 +28,12 @@ _SECTION_WORDS = {
 
 
 class NotAReport(ValueError):
-    """Text that holds none of the report's tables."""
+    """Text that holds none of the report's tables.  ``code``: truncated (it
+    speaks of disclosure but its tables are missing) or not_a_report."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(slots=True)
@@ -129,12 +134,32 @@ def find_year(text: str, head: list[str], title: str | None) -> int | None:
 
 
 _TITLE_RE = re.compile(r"^(?P<agency>.*?)(?:关于)?(?:(?P<year>20\d\d)\s*年度?)?(?:政府信息公开|政务公开)(?:工作)?(?:年度报告|年报)")
-_AGENCY_BY_RE = re.compile(r"本报告(?:是)?由(?P<agency>[^，,。（(根依按]{2,40}?)(?:根据|依据|按照|依照|编制|制作)")
-_AGENCY_NOISE_RE = re.compile(r"^[\s\u00a0\u3000【\[]+|[\s\u00a0\u3000】\]]+$")
+# The opening sentence: 「本报告由XX根据…编制」, 「现将XX2020年政府信息公开工作年度报告…」.
+_AGENCY_BY_RE = re.compile(r"本报告(?:是)?由(?P<agency>[^，,。（(根依按]{2,40}?)(?:根据|依据|按照|依照|编制|制作)"
+                           r"|现将(?P<agency2>[^，,。（(]{2,40}?)(?:20\d\d)年度?(?:政府信息公开|政务公开)")
+# What may surround a name without being part of it: brackets, quotes, a
+# heading mark, a crawler's or a form's label, a leading year or numbering.
+_AGENCY_LABEL_RE = re.compile(r"^(?:标题|题目|发布机构|发文机关|来源|信息来源|单位|主办单位|编制单位)[:：]")
+_AGENCY_EDGE_RE = re.compile(r"^[\s\u00a0\u3000#＃*【\[《“\"'「（(]+|[\s\u00a0\u3000*】\]》”\"'」）)]+$")
+_AGENCY_YEAR_RE = re.compile(r"^(?:20\d\d\s*年度?)|(?:20\d\d\s*年度?)$")
+# A body's name ends in what bodies are called; anything else (a sentence
+# fragment, a breadcrumb, a site's name with a slogan) is no name.
+_BODY_SUFFIX_RE = re.compile(
+    r"(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|署|所|中心|办|会|处|站|队|馆|部|司|社|室|街道|镇|乡|"
+    r"苏木|公司|集团|银行|学校|大学|学院|医院|法院|检察院|监狱|场|园区|开发区|新区|示范区|功能区)$")
+_NOT_A_NAME_RE = re.compile(r"[，。,:：；;>＞|/\\!?！？]|当前位置|首页|您的位置|网站|发布日期|索引号")
+# A date line under a signature: 「2021年1月20日」.
+_DATE_LINE_RE = re.compile(r"^20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
 
 def find_title_and_agency(lines: list[str], stripped: list[str], first_section: int) -> tuple[str | None, str | None]:
-    """stripped: the lines as strip_lines leaves them."""
+    """The report's title and the body that reports, looked for in this
+    order: the title (or a name printed on its own line right above it, or
+    in brackets right below it), the opening sentence, the signature.  The
+    name is kept as printed, with only what surrounds it stripped; a
+    candidate that is not shaped like a body's name is passed over: no
+    name is better than a fragment.  stripped: the lines as strip_lines
+    leaves them."""
     head = [(i, text) for i, text in enumerate(stripped[:first_section]) if text][:6]
     title = agency = None
     for pos, (i, line) in enumerate(head):
@@ -144,30 +169,52 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
         if not m:
             continue
         title = line
-        agency = _clean_agency(m["agency"])
+        agency = clean_agency(m["agency"])
         if not agency and pos + 1 < len(head):
-            nxt = head[pos + 1][1]
-            pm = re.fullmatch(r"[（(](.{2,40})[)）]", nxt)
+            pm = re.fullmatch(r"[（(](.{2,40})[)）]", head[pos + 1][1])
             if pm:
-                agency = _clean_agency(pm[1])
+                agency = clean_agency(pm[1])
         if not agency and pos > 0:
-            prev = head[pos - 1][1]
-            if len(prev) <= 40 and not re.search(r"[，。,:：；;]", prev):
-                agency = _clean_agency(prev)
+            agency = clean_agency(head[pos - 1][1])
         break
     if not agency:
         m = _AGENCY_BY_RE.search(squash("\n".join(ln for ln in lines[: first_section + 3])))
         if m:
-            agency = _clean_agency(m["agency"])
+            agency = clean_agency(m["agency"] or m["agency2"])
+    if not agency:
+        agency = _signature(stripped)
     return title, agency
 
 
-def _clean_agency(name: str | None) -> str | None:
+def _signature(stripped: list[str]) -> str | None:
+    """The name signed above the closing date, among the last lines."""
+    tail = [text for text in stripped[-12:] if text]
+    for name, date in zip(tail, tail[1:]):
+        if _DATE_LINE_RE.match(squash(date)):
+            found = clean_agency(name)
+            if found:
+                return found
+    return None
+
+
+def clean_agency(name: str | None) -> str | None:
+    """A candidate name without what surrounds it, or None if what is left
+    is not shaped like a body's name."""
     if not name:
         return None
-    name = _AGENCY_NOISE_RE.sub("", name)
-    name = re.sub(r"(20\d\d)\s*年度?$", "", name)
-    return name or None
+    prev = None
+    while prev != name:
+        prev = name
+        name = _AGENCY_EDGE_RE.sub("", name)
+        name = _AGENCY_LABEL_RE.sub("", name)
+        name = _AGENCY_YEAR_RE.sub("", name)
+        name = _NUMBERING_PREFIX_RE.sub("", name)
+    if not 2 <= len(name) <= 40 or _NOT_A_NAME_RE.search(name) or not _BODY_SUFFIX_RE.search(name):
+        return None
+    return name
+
+
+_NUMBERING_PREFIX_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])")
 
 
 # A cell's template marks packed in one int, a field of _MARK_BITS bits per
@@ -280,8 +327,8 @@ def extract_document(doc: Document) -> ReportExtraction:
 
     if not (active.found or requests.found or review.found):
         if re.search(r"政府信息公开|政务公开", text):
-            raise NotAReport("no disclosure tables found (truncated or tables missing)")
-        raise NotAReport("not a government information disclosure annual report")
+            raise NotAReport("no disclosure tables found (truncated or tables missing)", "truncated")
+        raise NotAReport("not a government information disclosure annual report", "not_a_report")
 
     prose = [not t for t in in_table]       # lines outside the tables
     for t in (active, requests, review):

@@ -446,8 +446,8 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
             raise
 
     # Totals come from the committed warehouse (carried + new rows): the truth.
-    reports = warehouse.read("reports", columns=["status", "error"])
-    summary.rejected_reasons = Counter(reports["error"].dropna()).most_common(5)
+    reports = warehouse.read("reports", columns=["status", "error_code"])
+    summary.rejected_reasons = Counter(reports["error_code"].dropna()).most_common(5)
     all_validations = warehouse.read("validations", columns=["expectation", "success"])
     summary.top_failures = Counter(
         all_validations.loc[~all_validations["success"].astype(bool), "expectation"].astype(str)).most_common(5)

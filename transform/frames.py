@@ -21,7 +21,7 @@ from extract.templates import (
     active_items,
 )
 
-PARSER_VERSION = "0.2.0"   # 0.2.0: validation details say null and "nothing placed"
+PARSER_VERSION = "0.3.0"   # bumped whenever extraction changes: every report is parsed again
 
 ROW_KEYS = tuple(r.key for r in REQUEST_ROWS)
 ARTICLES = ("art20_1", "art20_5", "art20_6", "art20_8", "art20_9")
@@ -199,8 +199,8 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
     """The five datasets for one batch.  ``status`` is left null: the
     expectation suites decide it (see expectations.validate)."""
     rep = {k: [] for k in ("report_id", "source_path", "encoding", "template", "year", "agency",
-                          "status", "error", "layout", "size", "mtime_ns", "notes", "tables_found",
-                          "parser_version")}
+                          "status", "error", "error_code", "format", "layout", "size", "mtime_ns", "notes",
+                          "tables_found", "parser_version")}
     req = _CellColumns({"row": ROW_KEYS, "applicant": APPLICANTS})
     rev = _CellColumns({"proceeding": PROCEEDINGS, "outcome": OUTCOMES})
     act = _CellColumns({"article": ARTICLES, "item": ITEMS, "metric": METRICS})
@@ -211,6 +211,7 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         if p.report_id is not None and p.extraction is not None:
             if p.report_id in first_path:
                 p.extraction, p.error = None, f"duplicate of {first_path[p.report_id]}"
+                p.error_code = "duplicate"
             else:
                 first_path[p.report_id] = p.source_path
         e = p.extraction
@@ -222,6 +223,8 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         rep["parser_version"].append(PARSER_VERSION)
         rep["status"].append("rejected" if e is None else None)
         rep["error"].append(p.error if e is None else None)
+        rep["error_code"].append(p.error_code if e is None else None)
+        rep["format"].append(p.format)
         if e is None:
             for k in ("template", "year", "agency", "layout", "notes", "tables_found"):
                 rep[k].append(None)
@@ -346,7 +349,7 @@ def _read_active(raw: str, money_unit: str | None) -> tuple[float | None, str | 
 
 
 def _reports_frame(rep: dict) -> pd.DataFrame:
-    string_cols = ("report_id", "source_path", "encoding", "template", "agency", "status", "error",
+    string_cols = ("report_id", "source_path", "encoding", "template", "agency", "status", "error", "error_code", "format",
                    "layout", "notes", "parser_version")
     frame = {}
     for k, v in rep.items():
@@ -368,6 +371,7 @@ def mark_seen_duplicates(reports: pd.DataFrame, seen: dict[str, str]) -> tuple[p
         reports = reports.copy()
         reports.loc[dup, "error"] = ["duplicate of " + seen[r] for r in reports.loc[dup, "report_id"]]
         reports.loc[dup, "status"] = "rejected"
+        reports.loc[dup, "error_code"] = "duplicate"
         dup_ids = set(reports.loc[dup, "report_id"])
     for rid, path in zip(reports.loc[live & ~dup, "report_id"], reports.loc[live & ~dup, "source_path"]):
         seen[rid] = path
