@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import string
 from pathlib import Path
 
 import numpy as np
@@ -165,7 +166,7 @@ class Validator:
             evaluated = every_report
         failures: dict[str, list[str]] = {}
         for entry in failing_rows(er.result.get("unexpected_index_list") or [], view, name_columns(subject, kwargs)):
-            failures.setdefault(entry["report_id"], []).append(describe(entry, kwargs))
+            failures.setdefault(entry["report_id"], []).append(describe(entry, kwargs, espec["meta"].get("details")))
         return name, evaluated, failures
 
     def build_docs(self) -> None:
@@ -245,8 +246,12 @@ def condition_mask(view: pd.DataFrame, condition: dict) -> pd.Series:
     return mask if condition["operator"] == "==" else ~mask
 
 
-def describe(entry: dict, kwargs: dict) -> str:
-    """One failing row, said so a person can check it against the report."""
+def describe(entry: dict, kwargs: dict, template: str | None = None) -> str:
+    """One failing row, said so a person can check it against the report.
+    template: the expectation's own wording (its meta "details"), a format
+    string over the row's named columns and the expectation's kwargs."""
+    if template:
+        return _DetailsFormatter().format(template, **{**kwargs, **entry})
     subject = [str(v) for k, v in entry.items() if k in ("row", "applicant", "proceeding", "cell")]
     where = "/".join(subject)
     if "left" in kwargs:
@@ -264,6 +269,24 @@ def describe(entry: dict, kwargs: dict) -> str:
     else:
         text = ", ".join(f"{k}={v}" for k, v in entry.items() if k != "report_id")
     return f"{where}: {text}" if where else text
+
+
+class _DetailsFormatter(string.Formatter):
+    """Numbers as people write them: thousands separated, no exponent, no
+    trailing zeros ("2,303,700", "230.37"); null as "null".  An explicit
+    format spec ("{x:,.1f}") is Python's."""
+
+    def format_field(self, value, format_spec):
+        if _missing(value):
+            return "null"
+        if not format_spec and isinstance(value, (int, float, np.integer, np.floating)) \
+                and not isinstance(value, bool):
+            v = float(value)
+            if np.isinf(v):
+                return "infinite"
+            text = f"{v:,.4f}".rstrip("0").rstrip(".")
+            return "0" if text == "-0" else text
+        return super().format_field(value, format_spec)
 
 
 def _missing(v) -> bool:

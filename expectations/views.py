@@ -139,6 +139,40 @@ def review_rows_view(review: pd.DataFrame, report_ids: pd.Categorical | None = N
     return _wide(review, ["report_id", "proceeding"], "outcome", report_ids)
 
 
+# The table-2 cells the per-report plausibility view lays side by side (each
+# a metric of extract.templates.ACTIVE_METRICS, unique to one article/item).
+PLAUSIBILITY_METRICS = ("procurement_items", "procurement_amount", "fee_amount")
+
+
+def plausibility_view(active: pd.DataFrame, reports: pd.DataFrame,
+                      report_ids: pd.Categorical | None = None) -> pd.DataFrame:
+    """One row per report with a table 2: its template, the money cells and
+    the counts they are judged against, and ``procurement_amount_per_item``
+    = procurement_amount / procurement_items, items counted as at least one
+    (a blank or 0 item count with an amount is judged as a single item).
+    Only arithmetic; the bounds are in suites/plausibility.json."""
+    columns = ["report_id", "template", *PLAUSIBILITY_METRICS, "procurement_amount_per_item"]
+    if active.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    ids = report_ids if report_ids is not None else encode_strings([active["report_id"]])
+    report_codes = np.asarray(ids.codes, dtype=np.int64)
+    present, slot = np.unique(report_codes, return_inverse=True)
+    values = np.full((len(present), len(PLAUSIBILITY_METRICS)), np.nan)
+    metric = active["metric"]
+    for j, name in enumerate(PLAUSIBILITY_METRICS):
+        if name in metric.cat.categories:
+            rows = (metric.cat.codes.to_numpy() == metric.cat.categories.get_loc(name))
+            values[slot[rows], j] = active["value"].to_numpy(dtype="float64", na_value=np.nan)[rows]
+    view = pd.DataFrame(values, columns=list(PLAUSIBILITY_METRICS))
+    view.insert(0, "report_id", pd.Categorical.from_codes(present, categories=ids.categories))
+    extracted = reports[reports["status"].isna()].drop_duplicates("report_id")
+    template = extracted.set_index("report_id")["template"]
+    view.insert(1, "template", view["report_id"].map(template).astype("string"))
+    items = view["procurement_items"].fillna(0).clip(lower=1)
+    view["procurement_amount_per_item"] = view["procurement_amount"] / items
+    return view
+
+
 def build_views(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """suite name -> the frame it validates (index reset: GX pair/multicolumn
     expectations misbehave on a non-default index)."""
@@ -156,6 +190,8 @@ def build_views(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "requests_rows": requests_rows_view(frames["requests"], ids.get("requests")),
         "requests_columns": requests_columns_view(frames["requests"], frames["reports"], ids.get("requests")),
         "review_rows": review_rows_view(frames["review_litigation"], ids.get("review_litigation")),
+        "plausibility": plausibility_view(frames["active_disclosure"], frames["reports"],
+                                          ids.get("active_disclosure")),
     }
     for view in views.values():
         for c in ("report_id", "template", "row", "applicant", "proceeding"):
@@ -172,4 +208,6 @@ SUBJECT_COLUMNS = {
     "requests_rows": ["row"],
     "requests_columns": ["applicant"],
     "review_rows": ["proceeding"],
+    # the figures a plausibility failure is said with (suites' meta "details")
+    "plausibility": ["procurement_items", "procurement_amount", "fee_amount"],
 }

@@ -83,7 +83,8 @@ def test_a_clean_report_passes_everything(validator):
     assert set(validations["expectation"].astype(str)) == {
         "template_recognised", "year_known", "tables_complete", "template_matches_year", "cells_readable",
         "counts_present", "counts_non_negative", "requests_row_totals", "requests_total_processed",
-        "requests_balance", "review_litigation_totals"}
+        "requests_balance", "review_litigation_totals", "counts_plausible", "table2_figures_plausible",
+        "procurement_per_item_plausible", "procurement_total_plausible"}
 
 
 def _with_row(label, values):
