@@ -139,7 +139,10 @@ _AGENCY_BY_RE = re.compile(r"本报告(?:是)?由(?P<agency>[^，,。（(根依�
                            r"|现将(?P<agency2>[^，,。（(]{2,40}?)(?:20\d\d)年度?(?:政府信息公开|政务公开)")
 # What may surround a name without being part of it: brackets, quotes, a
 # heading mark, a crawler's or a form's label, a leading year or numbering.
-_AGENCY_LABEL_RE = re.compile(r"^(?:标题|题目|发布机构|发文机关|来源|信息来源|单位|主办单位|编制单位)[:：]")
+_AGENCY_LABEL_RE = re.compile(r"^(?:标题|题目)[:：]")
+# A page's or a crawler's metadata line names the site or the publisher,
+# not necessarily the body that reports: never a name.
+_METADATA_LINE_RE = re.compile(r"^(?:发布机构|发文机关|来源|信息来源|主办|主办单位|发布日期|索引号|分类|文号)\s*[:：]")
 _AGENCY_EDGE_RE = re.compile(r"^[\s\u00a0\u3000#＃*【\[《“\"'「（(]+|[\s\u00a0\u3000*】\]》”\"'」）)]+$")
 _AGENCY_YEAR_RE = re.compile(r"^(?:20\d\d\s*年度?)|(?:20\d\d\s*年度?)$")
 # A body's name ends in what bodies are called; anything else (a sentence
@@ -148,6 +151,8 @@ _BODY_SUFFIX_RE = re.compile(
     r"(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|署|所|中心|办|会|处|站|队|馆|部|司|社|室|街道|镇|乡|"
     r"苏木|公司|集团|银行|学校|大学|学院|医院|法院|检察院|监狱|场|园区|开发区|新区|示范区|功能区)$")
 _NOT_A_NAME_RE = re.compile(r"[，。,:：；;>＞|/\\!?！？]|当前位置|首页|您的位置|网站|发布日期|索引号")
+# A portal's breadcrumb, which may end in the report's own title.
+_CHROME_RE = re.compile(r"当前位置|您的位置|您现在的位置|首页\s*[>＞»]|[>＞»]\s*政府信息公开")
 # A date line under a signature: 「2021年1月20日」.
 _DATE_LINE_RE = re.compile(r"^20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
@@ -160,10 +165,10 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
     candidate that is not shaped like a body's name is passed over: no
     name is better than a fragment.  stripped: the lines as strip_lines
     leaves them."""
-    head = [(i, text) for i, text in enumerate(stripped[:first_section]) if text][:6]
+    head = [(i, text) for i, text in enumerate(stripped[:first_section]) if text][:12]
     title = agency = None
     for pos, (i, line) in enumerate(head):
-        if len(line) > 60:
+        if len(line) > 60 or _CHROME_RE.search(line):
             continue
         m = _TITLE_RE.match(squash(line))
         if not m:
@@ -174,7 +179,7 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
             pm = re.fullmatch(r"[（(](.{2,40})[)）]", head[pos + 1][1])
             if pm:
                 agency = clean_agency(pm[1])
-        if not agency and pos > 0:
+        if not agency and pos > 0 and not _METADATA_LINE_RE.match(head[pos - 1][1]):
             agency = clean_agency(head[pos - 1][1])
         break
     if not agency:

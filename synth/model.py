@@ -136,10 +136,14 @@ def make_truth(rng: random.Random, template: str | None = None, error_rate: floa
                 vals.append(float(rng.randint(-30, 30)))
             else:
                 vals.append(float(rng.choice([0, rng.randint(0, 50), rng.randint(0, 30000)])))
+        if metrics == ("procurement_items", "procurement_amount") and vals[1] > vals[0] * 2000:
+            # what a body buys: at most ~2,000 万元 an item on average (the
+            # plausibility bound is 30,000), nothing bought for nothing
+            vals[1] = round(rng.uniform(0, 2000) * vals[0], 2)
         active[(article, item)] = vals
 
     truth = Truth(template, year, agency, requests, review, active,
-                  money_raw_style=rng.choice(["wan", "wan_short", "yuan", "bare"]))
+                  money_raw_style=rng.choice(["wan", "wan_short", "yuan", "bare", "bare_yuan_header"]))
     if rng.random() < error_rate:
         inject_error(truth, rng, rng.choice(ERROR_KINDS))
     return truth

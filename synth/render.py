@@ -48,9 +48,11 @@ class Style:
         return self._dress(s)
 
     def money(self, v: float, style: str) -> str:
-        if style == "yuan":
+        if style in ("yuan", "bare_yuan_header"):
+            # bare_yuan_header: a bare figure in 元, the unit printed only in
+            # the column's header, which narrow columns wrap (「采购总金额(」/「元)」)
             yuan = round(v * 10000)
-            s = f"{yuan}元"
+            s = f"{yuan}元" if style == "yuan" else str(yuan)
         else:
             s = f"{v:.2f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
             s += {"wan": "万元", "wan_short": "万", "bare": ""}[style]
@@ -83,6 +85,9 @@ def grid_table2(t: Truth, st: Style) -> Grid:
         metrics = ACTIVE_METRICS[t.template][article]
         rows.append([f"第二十条第{st.label(ARTICLE_LABELS[article])}项"] + [None] * (width - 1))
         labels = [(METRIC_LABELS_2021.get(m) if t.template == "2021" else None) or METRIC_LABELS[m] for m in metrics]
+        if t.money_raw_style == "bare_yuan_header":
+            labels = [_yuan_header(label, st) if m in ("procurement_amount", "fee_amount") else label
+                      for m, label in zip(metrics, labels)]
         rows.append(["信息内容"] + labels + [None] * (width - 1 - len(labels)))
         for (a, item) in active_items(t.template):
             if a != article:
@@ -99,6 +104,13 @@ def grid_table2(t: Truth, st: Style) -> Grid:
                     cells.append(st.number(v, signed=(m == "change")))
             rows.append([name] + cells + [None] * (width - 1 - len(cells)))
     return rows
+
+
+def _yuan_header(label: str, st: Style) -> str:
+    """A money header naming 元: 「采购总金额（元）」, 「采购总金额(单位: 元)」, ..."""
+    base = label.split("（")[0]
+    inner = st.rng.choice(["元", "单位：元", "单位: 元", " 元 "])
+    return base + (f"({inner})" if st.ascii_parens else f"（{inner}）")
 
 
 def grid_table3(t: Truth, st: Style) -> Grid:
@@ -392,8 +404,17 @@ def render_report(t: Truth, layout: str, rng: random.Random, truncate: str | Non
         cut = len(body) // 2
         sections = sections[:2] + [(SECTION_TITLES[2], body[:cut])]
     if layout == "html":
-        parts = ['<html><head><meta charset="utf-8"><title>' + html.escape(head[0]) + "</title></head><body>",
-                 '<div class="main"><div class="content">']
+        site = rng.choice(["某某市人民政府", "中国某某", "某某县人民政府门户网站"])
+        parts = ['<html><head><meta charset="utf-8"><title>' + html.escape(head[0]) + f" - {site}</title></head><body>",
+                 f'<div class="header"><a href="/">{site}</a></div>',
+                 '<div class="nav"><a href="/">首页</a> <a href="/zwgk">政务公开</a> <a href="/hd">互动交流</a></div>']
+        if rng.random() < 0.7:
+            # page chrome a portal prints above the article: the breadcrumb,
+            # then a crawler's or the CMS's info lines naming the site's owner
+            parts.append('<div class="position">当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>')
+        if rng.random() < 0.5:
+            parts.append(f'<div class="info"><p>发布机构：{site}</p><p>发布日期：{t.year + 1}-01-20</p></div>')
+        parts.append('<div class="main"><div class="content">')
         parts += [f'<p style="text-align:center"><strong>{html.escape(h)}</strong></p>' for h in head if h]
         for title, body in sections:
             parts.append(f"<p><strong>{html.escape(title)}</strong></p>")
@@ -401,7 +422,8 @@ def render_report(t: Truth, layout: str, rng: random.Random, truncate: str | Non
                 parts.append(f'<div class="table-wrap">{body}</div>')
             else:
                 parts += [f"<p>&nbsp;&nbsp;{html.escape(line)}</p>" for line in body.split("\n") if line]
-        parts.append("</div></div></body></html>")
+        parts.append("</div></div>")
+        parts.append(f'<div class="footer">主办：{site} 网站标识码：3200000001</div></body></html>')
         return "\n".join(parts)
     sep = "\n\n" if layout in ("tabcell", "paragraph") else "\n"
     text = "\n".join(head) + sep + sep.join(f"{title}{sep}{body}" for title, body in sections) + "\n"
