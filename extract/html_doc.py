@@ -42,7 +42,8 @@ Grids
     document order); td/th are placed by the HTML table algorithm (a
     position covered by an earlier rowspan is skipped).  rowspan=0 or too
     large is clamped to the rows left, spans to at most 50, and a colspan
-    reaching past the last column any cell starts in is cut back to it.
+    wider than any row has cells is cut so that its row fits the width the
+    other rows give the table.
     Rows in which no cell starts are removed (the rowspans across them
     shrink).  Blank cells stay as ``Cell(text="")``.  The text of a nested
     table is not part of its outer cell: the nested table follows the outer
@@ -85,13 +86,9 @@ _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _TITLE_RE = re.compile(r"(?:政府信息公开|政务公开)[^。；;，,]{0,12}(?:年度报告|年报)")
 _TITLE_MAX = 100
 _YEAR_RE = re.compile(r"(?:19|20)\d\d|[〇零一二][〇零一二三四五六七八九]{3}")
-_TITLE_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "li", "center", "section",
-                 "article", "header", "caption", "font", "span", "strong", "b", "dt", "dd")
-_CANDIDATES = etree.XPath(
-    "//*[" + " or ".join(f"self::{t}" for t in _TITLE_BLOCKS) + "]"
-    "[string-length(normalize-space(.)) <= 160][contains(., '报') or contains(., '年报')]"
-)
-_INLINE_TITLE = frozenset({"font", "span", "strong", "b"})
+_TITLE_BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "li", "center", "section",
+                           "article", "header", "caption", "dt", "dd", "body", "html", "blockquote", "main"})
+_TEXT_WITH_BAO = etree.XPath("//text()[contains(., '报')]")
 _TABLE_ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
 _MAX_SPAN = 50
 
@@ -231,32 +228,54 @@ def _span(value: str | None) -> int:
     return int(m.group(1)) if m else 1
 
 
-def _grid(info: _TableInfo) -> Table:
+def _place(info: _TableInfo, spans: list[list[tuple[int, int]]], width: int | None) -> list[Cell]:
+    """The HTML table algorithm: each cell at the first free column of its
+    row.  With width given, a huge colspan is cut so that its row's cells
+    fit in width columns."""
     n_rows = len(info.rows)
     taken: list[set[int]] = [set() for _ in range(n_rows)]
     cells: list[Cell] = []
-    for r, (row, texts) in enumerate(zip(info.cells, info.texts)):
+    for r, (row_spans, texts) in enumerate(zip(spans, info.texts)):
         c = 0
         used = taken[r]
-        for td, text in zip(row, texts):
+        for i, ((rs, cs), text) in enumerate(zip(row_spans, texts)):
             while c in used:
                 c += 1
+            if cs < 0:  # huge
+                cs = 1 if width is None else max(1, width - c - sum(max(s, 1) for _, s in row_spans[i + 1:]))
+            if rs > 1:
+                for rr in range(r + 1, r + rs):
+                    taken[rr].update(range(c, c + cs))
+            cells.append(Cell(text=text, row=r, col=c, rowspan=rs, colspan=cs))
+            c += cs
+    return cells
+
+
+def _grid(info: _TableInfo) -> Table:
+    n_rows = len(info.rows)
+    widest = max((len(row) for row in info.cells), default=0)
+    spans: list[list[tuple[int, int]]] = []
+    huge = False
+    for r, row in enumerate(info.cells):
+        row_spans = []
+        for td in row:
             rs = _span(td.get("rowspan"))
             if rs == 0 or rs > n_rows - r:
                 rs = n_rows - r
             rs = min(rs, _MAX_SPAN)
             cs = min(max(_span(td.get("colspan")), 1), _MAX_SPAN)
-            for rr in range(r, r + rs):
-                taken[rr].update(range(c, c + cs))
-            cells.append(Cell(text=text, row=r, col=c, rowspan=rs, colspan=cs))
-            c += cs
+            if cs > widest:
+                cs = -1  # wider than any row has cells: sized to the table below
+                huge = True
+            row_spans.append((rs, cs))
+        spans.append(row_spans)
+    width = None
+    if huge:
+        width = max((c.col + c.colspan for c in _place(info, spans, None)), default=0)
+    cells = _place(info, spans, width)
     if not cells:
         return Table(cells=[], n_rows=0, n_cols=0)
-    # A colspan past the last column any cell starts in is cut back.
-    last = max(cell.col for cell in cells) + 1
-    for cell in cells:
-        if cell.col + cell.colspan > last:
-            cell.colspan = last - cell.col
+    last = max(cell.col + cell.colspan for cell in cells)
     # Rows in which no cell starts are removed.
     starts = {cell.row for cell in cells}
     if len(starts) < n_rows:
@@ -301,33 +320,41 @@ class _Page:
         return False
 
     def titles(self) -> list:
-        found = []
-        for el in _CANDIDATES(self.root):
-            if any(a.tag in _SKIP or a.tag == "a" for a in el.iterancestors()):
+        """The blocks whose whole text reads as a report's title, deepest
+        first: found from the text nodes holding 报 (年度报告, 年报)."""
+        found: list = []
+        seen: set = set()
+        for node in _TEXT_WITH_BAO(self.root):
+            el = node.getparent()
+            if el is None:
                 continue
-            text = _text_of(el)
-            if not _is_title_text(text):
+            if node.is_tail:
+                el = el.getparent()
+            in_link = False
+            skip = False
+            while el is not None and el.tag not in _TITLE_BLOCKS:
+                tag = el.tag
+                if tag == "a":
+                    in_link = True
+                elif tag in _SKIP:
+                    skip = True
+                el = el.getparent()
+            if el is None or skip or el in seen:
+                continue
+            seen.add(el)
+            if in_link and el.tag not in _HEADINGS:
+                continue  # a link to a report (a sidebar's list, a breadcrumb)
+            if any(a.tag in _SKIP for a in el.iterancestors()):
+                continue
+            raw = etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+            if len(raw) > 600 or not _is_title_text(_text_of(el)):
                 continue
             if self.in_data_table(el):
                 continue  # a cell of a data or metadata table (名称 | 2019年…年度报告)
             found.append(el)
         # Deepest blocks only: drop a candidate holding another one.
         found_set = set(found)
-        deepest = [el for el in found if not any(d in found_set for d in el.iterdescendants())]
-        # An inline title (span, font, b) stands for its block when that
-        # block's text is the same; one that cannot (the last item of a
-        # breadcrumb) is not a title.
-        out = []
-        for el in deepest:
-            text = _text_of(el)
-            while el.tag in _INLINE_TITLE:
-                parent = el.getparent()
-                if parent is None or parent.tag in ("body", "html") or _text_of(parent) != text:
-                    break
-                el = parent
-            if el.tag not in _INLINE_TITLE:
-                out.append(el)
-        return out
+        return [el for el in found if not any(d in found_set for d in el.iterdescendants())]
 
     def container(self, anchor):
         if self.total:
@@ -336,9 +363,12 @@ class _Page:
                 if self.weight.get(a, 0) >= need:
                     return a
             return self.root
-        total = len(_text_of(self.root))
-        for a in (anchor, *anchor.iterancestors()):
-            if len(_text_of(a)) >= total * 0.5:
+        # No data tables: the smallest ancestor holding half of the text
+        # outside the anchor.
+        own = len(_text_of(anchor))
+        rest = len(_text_of(self.root)) - own
+        for a in anchor.iterancestors():
+            if len(_text_of(a)) - own >= rest * 0.5:
                 return a
         return self.root
 
@@ -433,11 +463,20 @@ class _Walker:
             self.flush()
             return
         if el is self.title:
+            # The title's lines (a heading broken by <br> or into two
+            # paragraphs) are one paragraph; a metadata line in it is not.
             self.flush()
-            self.title_at = len(self.blocks)
-            text = _text_of(el)
+            at = self.title_at = len(self.blocks)
+            self.title = None
+            self.walk(el)
+            self.flush()
+            parts = [b.text for b in self.blocks[at:] if isinstance(b, Paragraph)]
+            tables = [b for b in self.blocks[at:] if isinstance(b, Table)]
+            del self.blocks[at:]
+            text = normalise_text(" ".join(parts))
             if text:
                 self.blocks.append(Paragraph(text))
+            self.blocks.extend(tables)
             return
         if tag == "table":
             info = self.page.info(el)
