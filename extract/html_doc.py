@@ -95,13 +95,15 @@ _MAX_SPAN = 50
 # --------------------------------------------------------------- text
 
 _WS_RE = re.compile(r"\s+")
-_ZERO_WIDTH = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_ZERO_WIDTH = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+                            + "".join(map(chr, range(0x20))).replace("\t", "").replace("\n", "").replace("\r", ""))
 _CJK_SPACE_RE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
 
 
 def normalise_text(s: str) -> str:
     """Whitespace runs (NBSP, U+3000 included) -> one space, trimmed; a
-    space touching a non-ASCII character dropped; zero-width marks dropped."""
+    space touching a non-ASCII character dropped; zero-width marks and
+    control characters dropped."""
     s = _WS_RE.sub(" ", s.translate(_ZERO_WIDTH)).strip()
     if " " in s:
         s = _CJK_SPACE_RE.sub("", s)
