@@ -12,10 +12,13 @@ Finding the article
     not a breadcrumb, not a ``标题:`` label, not a cell of a data table).
     The article is the smallest ancestor of the title that holds at least
     half of the page's data-table cells (a data table: a table of figures
-    that is not a layout table); with several titles the one with the
-    smallest such ancestor wins, then the first.  Without data tables the
-    ancestor must hold half of the page's text; without a title the anchor
-    is the largest data table (or the longest paragraph).
+    that is not a layout table; only those with a label of 4+ CJK
+    characters count when there are any, so a calendar does not); with
+    several titles the one with the smallest such ancestor wins, then the
+    first.  Without data tables the ancestor must hold half of the page's
+    text outside the title; without a title the anchor is the largest data
+    table and the article the block around its tables (or, with no tables,
+    the longest paragraph's).
 
 Leaving chrome out
     Inside the article: scripts, styles, forms, iframes, nav/header/footer/
@@ -95,8 +98,7 @@ _MAX_SPAN = 50
 # --------------------------------------------------------------- text
 
 _WS_RE = re.compile(r"\s+")
-_ZERO_WIDTH = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-                            + "".join(map(chr, range(0x20))).replace("\t", "").replace("\n", "").replace("\r", ""))
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CJK_SPACE_RE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
 
 
@@ -104,7 +106,7 @@ def normalise_text(s: str) -> str:
     """Whitespace runs (NBSP, U+3000 included) -> one space, trimmed; a
     space touching a non-ASCII character dropped; zero-width marks and
     control characters dropped."""
-    s = _WS_RE.sub(" ", s.translate(_ZERO_WIDTH)).strip()
+    s = _WS_RE.sub(" ", _INVISIBLE_RE.sub("", s)).strip()
     if " " in s:
         s = _CJK_SPACE_RE.sub("", s)
     return s
@@ -191,6 +193,7 @@ def _is_title_text(s: str) -> bool:
 _FIGURE_RE = re.compile(
     r"^[+\-−]?[0-9０-９][0-9０-９,，.．]*\s*(?:元|万元|万|亿元|件|个|条|项|次|人|家|%|％)?$"
 )
+_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{4}")
 _META_CELL_RE = re.compile(
     r"^(?:索引号|发布机构|发文机关|发布日期|成文日期|生成日期|发布时间|文\s*号|发文字号|主题分类|主题词|组配分类|体裁分类"
     r"|公开方式|公开范围|公开时限|有效性|所属机构|信息来源|名\s*称|标\s*题|分\s*类)\s*[:：]?"
@@ -198,7 +201,7 @@ _META_CELL_RE = re.compile(
 
 
 class _TableInfo:
-    __slots__ = ("rows", "cells", "texts", "kind", "figures", "n_cells")
+    __slots__ = ("rows", "cells", "texts", "kind", "figures", "n_cells", "labelled")
 
     def __init__(self, table):
         self.rows = _TABLE_ROWS(table)
@@ -208,7 +211,8 @@ class _TableInfo:
         flat_texts = [t for row in self.texts for t in row]
         self.n_cells = len(flat)
         self.figures = sum(1 for t in flat_texts if t and _FIGURE_RE.match(t))
-        nested = any(c.find(".//table") is not None for c in flat)
+        self.labelled = any(_LABEL_RE.search(t) for t in flat_texts)
+        nested = table.find(".//table") is not None and any(c.find(".//table") is not None for c in flat)
         if not flat:
             self.kind = "layout"
         elif len(flat) == 1:
@@ -301,13 +305,17 @@ class _Page:
         for t in root.iter("table"):
             self.tables[t] = _TableInfo(t)
         self.data = [t for t, i in self.tables.items() if i.kind == "data" and i.figures > 0]
+        # The article's tables are weighed; a calendar or a table of page
+        # counts (no label of 4+ CJK characters) only when nothing else is.
+        weighed = [t for t in self.data if self.tables[t].labelled] or self.data
         self.weight: dict = {}
-        for t in self.data:
+        for t in weighed:
             w = self.tables[t].n_cells
             self.weight[t] = self.weight.get(t, 0) + w
             for a in t.iterancestors():
                 self.weight[a] = self.weight.get(a, 0) + w
-        self.total = sum(self.tables[t].n_cells for t in self.data)
+        self.total = sum(self.tables[t].n_cells for t in weighed)
+        self.weighed = weighed
 
     def info(self, table) -> _TableInfo:
         info = self.tables.get(table)
@@ -384,9 +392,16 @@ class _Page:
                 scored.append((sum(1 for _ in box.iter()), order[el], el, box))
             scored.sort(key=lambda s: (s[0], s[1]))
             return scored[0][3], scored[0][2]
-        if self.data:
-            anchor = max(self.data, key=lambda t: self.tables[t].n_cells)
-            return self.container(anchor), None
+        if self.weighed:
+            anchor = max(self.weighed, key=lambda t: self.tables[t].n_cells)
+            box = self.container(anchor)
+            # The article holds its tables: out of the table to the block
+            # around it (a layout table's cell will do).
+            while box.getparent() is not None and (
+                    box.tag in ("table", "tbody", "thead", "tfoot", "tr")
+                    or (box.tag in ("td", "th") and self.info(next(box.iterancestors("table"))).kind != "layout")):
+                box = box.getparent()
+            return box, None
         longest, best = None, 0
         for p in self.root.iter("p", "div", "td"):
             n = len((p.text or "").strip())
@@ -407,7 +422,10 @@ class _Walker:
         self.buf: list[str] = []
         self.title_at: int | None = None
         protected = set()
-        for el in ([title] if title is not None else []) + [t for t in page.data]:
+        # Chrome is never dropped around the title or a report-like data
+        # table (figures and a label of 4+ CJK characters; not a calendar).
+        tables = [t for t in page.data if page.tables[t].labelled]
+        for el in ([title] if title is not None else []) + tables:
             protected.add(el)
             protected.update(el.iterancestors())
         self.protected = protected

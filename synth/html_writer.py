@@ -181,7 +181,7 @@ class _Page:
         nl = self.nl
         out = []
         first = True
-        for i, block in enumerate(self.doc.body):
+        for block in self.doc.body:
             if isinstance(block, Paragraph):
                 if first and not title_in_article:
                     first = False

@@ -360,3 +360,22 @@ def test_spans_clamped_and_empty_rows():
 @pytest.mark.parametrize("text", ["", "   ", "<html></html>", "\x01\x02", "<p>\u00a0<o:p></o:p></p>"])
 def test_empty_pages(text):
     assert read_html(text).body == []
+
+
+def test_calendar_sidebar_and_no_title():
+    calendar = ("<div class=\"sidebar\"><table><tr><td>日</td><td>一</td><td>二</td></tr>"
+                "<tr><td>1</td><td>2</td><td>3</td></tr><tr><td>4</td><td>5</td><td>6</td></tr></table></div>")
+    report = ("<table border=1><tr><td>信息内容</td><td>本年新制作数量</td></tr>"
+              "<tr><td>规章</td><td>5</td></tr><tr><td>规范性文件</td><td>&nbsp;</td></tr></table>")
+    page = (f"<body><div class=\"main\">{calendar}<div class=\"content\">"
+            f"<h1>2019年某某区政府信息公开工作年度报告</h1><p>二、主动公开政府信息情况</p>{report}</div></div></body>")
+    doc = read_html(page)
+    assert _paragraphs(doc) == ["2019年某某区政府信息公开工作年度报告", "二、主动公开政府信息情况"]
+    assert len(doc.tables) == 1 and doc.tables[0].dense()[2][1].text == ""
+    # Without a title the article is found from its largest data table.
+    untitled = (f"<body><div class=\"nav\"><a href=\"/\">首页</a></div><div class=\"main\">{calendar}"
+                f"<div class=\"content\"><p>二、主动公开政府信息情况</p>{report}</div></div>"
+                f"<div class=\"footer\">网站标识码：1234567890</div></body>")
+    doc = read_html(untitled)
+    assert _paragraphs(doc) == ["二、主动公开政府信息情况"]
+    assert [_texts(r) for r in doc.tables[0].dense()] == [["信息内容", "本年新制作数量"], ["规章", "5"], ["规范性文件", ""]]
