@@ -189,9 +189,24 @@ def render_docx(rep, rng: random.Random) -> tuple[bytes, dict]:
                             if piece:
                                 par.add_run(piece)
             doc.add_paragraph("")
+    import datetime
+    import zipfile
+    when = datetime.datetime(rep.year + 1, 1, 15, 9, 0, 0)
+    cp = doc.core_properties
+    cp.created = cp.modified = cp.last_printed = when
+    cp.author = cp.last_modified_by = rep.agency.name
+    cp.revision = 1
     bio = io.BytesIO()
     doc.save(bio)
-    return bio.getvalue(), o
+    # fixed zip timestamps: the same seed gives the same bytes
+    src = zipfile.ZipFile(io.BytesIO(bio.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(zi, src.read(info.filename))
+    return out.getvalue(), o
 
 
 # ----------------------------------------------------------------------------- PDF
@@ -269,24 +284,30 @@ def render_pdf(rep, rng: random.Random) -> tuple[bytes, dict]:
 
     def rl_table(data_cells, spans, t, nc, repeat):
         data = []
+        cw = _col_widths(t, nc, width)
         for line in data_cells:
             row = []
-            for item in line:
+            for c, item in enumerate(line):
                 if item is None:
                     row.append("")
                     continue
                 cell, show = item
-                txt = cell.text if show else ""
-                if cell.role == "fig":
-                    row.append(txt.replace("\x1f", ""))
-                else:
-                    row.append(Paragraph(esc(txt), pl if cell.role == "label" else pc))
+                txt = (cell.text if show else "").replace("\x1f", "")
+                if cell.role != "fig":
+                    # wrap by hand: reportlab's CJK wrapping can drop glyphs in narrow cells
+                    per = max(1, int((sum(cw[c:c + cell.cs]) - 9) // (o["fs"] * 1.05)))
+                    out = []
+                    for piece in txt.split("\n"):
+                        out += [piece[k:k + per] for k in range(0, max(1, len(piece)), per)]
+                    txt = "\n".join(out)
+                row.append(txt)
             data.append(row)
-        tb = RLTable(data, colWidths=_col_widths(t, nc, width), repeatRows=repeat)
+        tb = RLTable(data, colWidths=cw, repeatRows=repeat)
         tb.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                                 ("FONT", (0, 0), (-1, -1), font, o["fs"]),
                                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")] + spans))
+                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)] + spans))
         return tb
 
     for kind, val in rep.blocks:
@@ -322,7 +343,7 @@ def render_pdf(rep, rng: random.Random) -> tuple[bytes, dict]:
                 story.append(rl_table(d, s, t, nc, t.header_rows if o["split"] == "repeat" else 0))
             story.append(Spacer(1, 8))
     bio = io.BytesIO()
-    doc = SimpleDocTemplate(bio, pagesize=A4, leftMargin=56, rightMargin=56, topMargin=60, bottomMargin=60,
+    doc = SimpleDocTemplate(bio, pagesize=A4, leftMargin=56, rightMargin=56, topMargin=60, bottomMargin=60, invariant=1,
                             title=next(v for k, v in rep.blocks if k == "title"), author=rep.agency.name)
 
     def page_no(canvas, d):
