@@ -295,3 +295,36 @@ def test_garbage_and_bad_xml_are_broken():
     with pytest.raises(DocumentError) as err:
         read_docx(buf.getvalue())
     assert err.value.code == "broken_document"
+
+
+def test_plain_pass_matches_the_walk():
+    """_rows_plain (one C-level pass, for tables without tracked changes or
+    nesting) gives the rows _rows_walked gives, on Word-like XML with
+    gridBefore/gridAfter, sdt rows and cells, breaks, tabs and merges."""
+    from lxml import etree
+
+    from extract.docx import W_NS, _TAGS, _rows_plain, _rows_walked
+    T = _TAGS[W_NS]
+    rpr = '<w:rPr><w:rFonts w:hint="eastAsia"/><w:sz w:val="20"/></w:rPr>'
+    tbl = (
+        f'<w:tbl {W}><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>'
+        '<w:tr><w:trPr><w:gridAfter w:val="1"/></w:trPr>'
+        + _tc(f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r>{rpr}<w:t>属于三类</w:t></w:r>'
+              f'<w:r>{rpr}<w:br/><w:t>内部</w:t></w:r></w:p>' + _p("事务信息"), '<w:vMerge w:val="restart"/>')
+        + _tc(_p("A") + _p("B"), "") + '</w:tr>'
+        '<w:tr><w:tblPrEx/><w:trPr><w:gridBefore w:val="1"/></w:trPr>'
+        '<w:sdt><w:sdtContent>' + _tc('<w:p><w:r><w:t>1</w:t><w:tab/><w:t>2</w:t></w:r></w:p>',
+                                      '<w:gridSpan w:val="2"/>') + '</w:sdtContent></w:sdt></w:tr>'
+        '<w:tr>' + _tc("<w:p/>", "<w:vMerge/>") + _tc("<w:p/>", '<w:hMerge w:val="restart"/>')
+        + _tc(_p("x"), "<w:hMerge/>") + '</w:tr></w:tbl>')
+    el = etree.fromstring(tbl)
+    walked = _rows_walked(el, T, [])
+    assert _rows_plain(el, T) == walked == [
+        (0, 1, [(1, "restart", None, "属于三类内部事务信息"), (1, None, None, "A B")]),
+        (1, 0, [(2, None, None, "1 2")]),
+        (0, 0, [(1, "continue", None, ""), (1, None, "restart", ""), (1, None, "continue", "x")]),
+    ]
+    table = read_docx(_docx(tbl.replace(f'<w:tbl {W}>', '<w:tbl>'))).tables[0]
+    # Row 1's gridBefore interrupts the vertical merge: row 2's continuation starts a blank cell.
+    assert _cells(table) == [(0, 0, 1, 1, "属于三类内部事务信息"), (0, 1, 1, 1, "A B"), (0, 2, 1, 1, ""),
+                             (1, 0, 1, 1, ""), (1, 1, 1, 2, "1 2"), (2, 0, 1, 1, ""), (2, 1, 1, 2, "x")]
