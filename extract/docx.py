@@ -27,6 +27,11 @@ after their parent).  Text in content controls, hyperlinks, insertions,
 smart tags and fields' results is kept; deleted and moved-from text, field
 codes and the VML fallback of drawings are skipped.
 
+A table with no nested table, tracked deletion or property change, field
+code or drawing fallback (nearly all) is read in one C-level pass over its
+elements (``_rows_plain``); the others element by element
+(``_rows_walked``); both give the same rows to one grid builder.
+
 Legacy Word .doc files (OLE compound files with a WordDocument stream) and
 encrypted DOCX (OLE files with an EncryptedPackage stream) are recognised
 from their directory and refused with their own error codes.
@@ -56,6 +61,7 @@ LEGACY_DOC_MESSAGE = ("legacy Word .doc file: xxgk reads .docx; convert it, "
 
 _MAX_PART = 256 << 20          # refuse a document.xml inflating past this
 _MAX_SPAN = 256                # a gridSpan/gridBefore beyond this is corrupt
+_MAX_POSITIONS = 1_000_000     # a table's rows x columns beyond this is corrupt (or hostile)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True,
                           remove_pis=True, huge_tree=True)
 
@@ -452,6 +458,8 @@ def _grid(rows: list[_Row]) -> Table | None:
     n_rows = len(rows)
     if n_rows == 0:
         return None
+    if n_rows * n_cols > _MAX_POSITIONS:
+        raise DocumentError("broken_document", f"broken DOCX: a table of {n_rows} x {n_cols} grid positions")
     # Positions no w:tc covers (gridBefore, gridAfter, short rows): blank cells.
     covered = [[False] * n_cols for _ in range(n_rows)]
     for cell in cells:

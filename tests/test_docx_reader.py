@@ -328,3 +328,10 @@ def test_plain_pass_matches_the_walk():
     # Row 1's gridBefore interrupts the vertical merge: row 2's continuation starts a blank cell.
     assert _cells(table) == [(0, 0, 1, 1, "属于三类内部事务信息"), (0, 1, 1, 1, "A B"), (0, 2, 1, 1, ""),
                              (1, 0, 1, 1, ""), (1, 1, 1, 2, "1 2"), (2, 0, 1, 1, ""), (2, 1, 1, 2, "x")]
+
+
+def test_absurd_grid_is_broken():
+    row = "<w:tr>" + _tc(_p("1"), '<w:gridSpan w:val="256"/>') * 40 + "</w:tr>"
+    with pytest.raises(DocumentError) as err:
+        read_docx(_docx("<w:tbl>" + row * 100 + "</w:tbl>"))
+    assert err.value.code == "broken_document" and "100 x 10240" in str(err.value)
