@@ -13,7 +13,8 @@ from .decode import NotText, decode_report
 from .document import Document, DocumentError
 from .report import NotAReport, extract_document, text_document
 
-MAX_BYTES = 100 * 1024 * 1024  # a report is ~10 KB; anything this big is not one
+MAX_BYTES = 100 * 1024 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # Microsoft's compound files: .doc, .xls, encrypted .docx  # a report is ~10 KB; anything this big is not one
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +146,30 @@ def parse_file(entry: FileEntry) -> ParsedReport:
     return record
 
 
+def _as_format(reader, raw: bytes, format: str) -> Document:
+    try:
+        return reader(raw)
+    except DocumentError as exc:
+        exc.format = exc.format or format
+        raise
+
+
 def read_document(raw: bytes) -> Document:
     """Any file's bytes -> a Document, by what the bytes are (never by the
     file's name): PDF, DOCX, a legacy Word file (rejected), or text, whose
     encoding is detected and whose HTML or Markdown is read as such."""
+    if raw.startswith(b"%PDF-") or raw[:1024].lstrip().startswith(b"%PDF-"):
+        from .pdf import read_pdf       # imported on first use: most crawls hold few PDFs
+        return _as_format(read_pdf, raw, "pdf")
+    if raw.startswith(b"PK\x03\x04") and b"word/" in raw:
+        from .docx import read_docx     # a ZIP naming a Word part; other archives are binary
+        return _as_format(read_docx, raw, "docx")
+    if raw.startswith(_OLE_MAGIC):
+        from .docx import LEGACY_DOC_MESSAGE, sniff_encrypted_docx, sniff_legacy_doc
+        if sniff_encrypted_docx(raw):
+            raise DocumentError("encrypted", "encrypted Word document (password protected)", "docx")
+        if sniff_legacy_doc(raw):
+            raise DocumentError("legacy_doc", LEGACY_DOC_MESSAGE, "docx")
     decoded = decode_report(raw)
     document = text_document(decoded.text)
     document.encoding = decoded.encoding

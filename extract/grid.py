@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .document import Cell, Document, Paragraph, Table
 from .normalise import is_blank, label_key, squash, strip_cell
-from .tables import TableResult, _item_of, _kind_of, _metric_candidates, _names_article, _cell_name, _store, \
+from .tables import TableResult, _is_request_header, _item_of, _kind_of, _metric_candidates, _names_article, _cell_name, _store, \
     match_text, _LABEL, _EMPTY, strip_group_labels
 from .templates import ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS
 from .units import header_money_unit
@@ -82,31 +82,40 @@ class _GridRow:
     its figure positions (column -> raw text, blanks included)."""
     labels: list[str]
     values: dict[int, str]
+    own: list[str]         # the labels whose cells start in this row (the others span it from above)
     printed: bool          # a figure or marker in the row
     cells: list[Cell | None]
+
+    def key(self) -> str | None:
+        """The table-3 row its labels name: its own labels first (a label
+        spanning it from above groups rows; it names a row only alone)."""
+        return _row_key(self.own) or _row_key(self.labels) if self.labels else None
 
 
 def _grid_rows(table: Table) -> list[_GridRow]:
     rows = []
-    for dense in table.dense():
+    for r, dense in enumerate(table.dense()):
         texts = [strip_cell(c.text) if c is not None else None for c in dense]
         # the label part ends where the first figure sits; a cell spanning
         # several columns counts once
         first_figure = next((i for i, t in enumerate(texts) if t is not None and _is_figure_cell(t)), None)
         end = len(texts) if first_figure is None else first_figure
-        labels, seen = [], set()
+        labels, own, seen = [], [], set()
         for i in range(end):
             c = dense[i]
             if c is not None and id(c) not in seen and texts[i]:
                 seen.add(id(c))
                 labels.append(texts[i])
+                if c.row == r:
+                    own.append(texts[i])
         # value positions: right of the last label cell; a cell spanning
         # several value positions is kept at its first one only (the others
         # are None: a merged figure cannot fill two columns)
         last_label = max((i for i in range(len(texts)) if texts[i] and _kind_of(texts[i]) == _LABEL), default=-1)
         values: dict[int, str] = {}
-        if first_figure is not None:
-            start = last_label + 1 if last_label < first_figure else first_figure
+        if first_figure is not None or 0 <= last_label < len(texts) - 1:
+            # a row of blank cells right of its labels keeps its positions too
+            start = last_label + 1 if first_figure is None or last_label < first_figure else first_figure
             origin_seen: set[int] = set()
             for i in range(start, len(texts)):
                 c = dense[i]
@@ -117,7 +126,7 @@ def _grid_rows(table: Table) -> list[_GridRow]:
                     continue
                 origin_seen.add(id(c))
                 values[i] = texts[i]
-        rows.append(_GridRow(labels, values, first_figure is not None, dense))
+        rows.append(_GridRow(labels, values, own, first_figure is not None, dense))
     return rows
 
 
@@ -128,13 +137,15 @@ class _Header:
     def __init__(self, n_cols: int):
         self.n_cols = n_cols
         self.rows: list[list[str]] = []
+        self.cells: list[list[Cell | None]] = []
         self.open = True      # a data row closes the block; the next header row starts a new one
 
     def add(self, row: _GridRow) -> None:
         if not self.open:
-            self.rows = []
+            self.rows, self.cells = [], []
             self.open = True
         self.rows.append([strip_cell(c.text) if c is not None else "" for c in row.cells])
+        self.cells.append(row.cells)
 
     def close(self) -> None:
         self.open = False
@@ -164,22 +175,62 @@ class _Header:
     def text(self) -> str:
         return "".join(dict.fromkeys(t for row in self.rows for t in row if t))
 
+    def leaf_cells(self, columns: list[int]) -> list[list[int]]:
+        """The lowest printed header cell above each of columns, each cell
+        once, in order, as the columns it covers among these."""
+        out: dict[int, list[int]] = {}
+        for col in columns:
+            leaf = None
+            for texts, cells in zip(reversed(self.rows), reversed(self.cells)):
+                if col < len(texts) and texts[col]:
+                    leaf = cells[col]
+                    break
+            if leaf is not None:
+                out.setdefault(id(leaf), []).append(col)
+        return list(out.values())
 
-def _by_header(values: dict[int, str | None], name_of) -> dict | None:
-    """name -> column, by name_of(col, filled), read first from the header
-    as printed, then with empty header cells read as merged ones (filled).
-    A reading counts when it names each column at most once per name and
-    names every column that prints something; None when neither does."""
+
+def _by_header(row: _GridRow, header: _Header, name_of) -> dict | None:
+    """name -> the column of the row's figure it names, by name_of(col,
+    filled).  Read first from the header as printed, then with empty header
+    cells read as merged ones (filled): a reading counts when each figure
+    cell is named once (a cell spanning several columns may not sit under
+    two names) and every printed figure is named.  Failing both, a row whose
+    cells are spanned differently from the header's (hand-drawn tables) is
+    read cell by cell when it has as many cells as the header has leaf
+    cells over the same columns and each pair overlaps.  None: the header
+    does not name the row's cells."""
+    values = row.values
+    spans: dict[int, list[int]] = {}
+    for col in values:
+        if values[col] is not None:
+            spans[col] = [col]
+        elif spans:
+            spans[max(spans)].append(col)
     for filled in (False, True):
         names: dict = {}
-        for col in values:
-            name = name_of(col, filled)
-            if name is not None:
-                names.setdefault(name, []).append(col)
+        clash = False
+        for col, cols in spans.items():
+            found = {name_of(c, filled) for c in cols} - {None}
+            if len(found) > 1:
+                clash = True
+                break
+            if found:
+                names.setdefault(found.pop(), []).append(col)
         named = {c for cols in names.values() for c in cols}
-        if names and all(len(v) == 1 for v in names.values()) and all(
-                col in named for col, raw in values.items() if raw):
+        if not clash and names and all(len(v) == 1 for v in names.values()) and all(
+                col in named for col in spans if values[col]):
             return {k: v[0] for k, v in names.items()}
+    leaves = header.leaf_cells(sorted(c for cols in spans.values() for c in cols))
+    if leaves and len(leaves) == len(spans) and all(
+            set(leaf) & set(cols) for leaf, cols in zip(leaves, spans.values())):
+        names = {}
+        for leaf, col in zip(leaves, spans):
+            name = name_of(leaf[0], False)
+            if name is None or name in names:
+                return None
+            names[name] = col
+        return names
     return None
 
 
@@ -189,7 +240,7 @@ def _kind_of_table(table: Table, rows: list[_GridRow]) -> str | None:
         return None
     texts = [strip_cell(c.text) for c in table.cells]
     text = squash("".join(texts))
-    request_rows = {k for r in rows if r.printed for k in [_row_key(r.labels)] if k not in (None, "total_processed")}
+    request_rows = {k for r in rows if r.printed for k in [r.key()] if k not in (None, "total_processed")}
     if request_rows:
         return "requests"
     if _ARTICLE_RE.search(text) or any(_item_of(l) for r in rows for l in r.labels):
@@ -246,24 +297,9 @@ def read_requests(doc: Document) -> TableResult:
         if _kind_of_table(table, rows) != "requests":
             continue
         header = _Header(table.n_cols)
-        pending = ""
-        for row in rows:
-            if not row.printed:
-                header.add(row)
-                if row.labels and _row_key(row.labels) is not None or pending:
-                    pending += "".join(strip_group_labels(row.labels))
-                continue
-            header.close()
-            key = _row_key(row.labels)
-            if key is None and pending:
-                key = match_text(pending + "".join(strip_group_labels(row.labels)))
-            pending = ""
-            if key is None:
-                if row.labels:
-                    result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.labels)[:80]}")
-                continue
-            result.found = True
-            by_header = _by_header(row.values, lambda col, filled: _applicant_of(header.leaf(col, filled))
+
+        def place(row: _GridRow, key: str) -> None:
+            by_header = _by_header(row, header, lambda col, filled: _applicant_of(header.leaf(col, filled))
                                    or _applicant_of(header.path(col, filled))) or {}
             if len(by_header) == width:
                 placed = [row.values[by_header[a]] for a in APPLICANTS]
@@ -273,6 +309,42 @@ def read_requests(doc: Document) -> TableResult:
             else:
                 placed, note = _place_positional(row.values, width)
             _store(result, key, placed or [None] * width, note, "requests")
+
+        pending = ""
+        blank: tuple[_GridRow, str] | None = None   # a named row of blank cells, not yet stored
+        for row in rows:
+            own = row.key()
+            if not row.printed:
+                if blank is not None:
+                    place(*blank)
+                    blank = None
+                if own is not None and row.values and not any(map(_is_request_header, row.labels)):
+                    # a row printed blank: stored as such, unless the next
+                    # row's figures continue its label (a label over two rows)
+                    blank, pending = (row, own), "".join(strip_group_labels(row.labels))
+                    result.found = True
+                    continue
+                header.add(row)
+                if own is not None or pending:
+                    pending += "".join(strip_group_labels(row.labels))
+                continue
+            header.close()
+            key = own
+            if key is None and pending:
+                key = match_text(pending + "".join(strip_group_labels(row.labels)))
+            if key is None and blank is not None:
+                key = blank[1]
+            elif blank is not None:
+                place(*blank)
+            blank, pending = None, ""
+            if key is None:
+                if row.labels:
+                    result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.labels)[:80]}")
+                continue
+            result.found = True
+            place(row, key)
+        if blank is not None:
+            place(*blank)
     return result
 
 
@@ -302,7 +374,7 @@ def read_review(doc: Document) -> TableResult:
                 outcome = _outcome_of(header.leaf(col, filled)) or row_outcome
                 return None if proceeding is None or outcome is None else (proceeding, outcome)
 
-            columns = _by_header(row.values, name_of) or {}
+            columns = _by_header(row, header, name_of) or {}
             placed_here = {k: row.values[col] for k, col in columns.items()}
             if not placed_here:
                 # no header names the columns: the template's order, if the count fits
@@ -345,7 +417,8 @@ def read_active(doc: Document, template: str | None) -> TableResult:
         header = _Header(table.n_cols)
         pending = None
         for row in rows:
-            item = next(filter(None, map(_item_of, reversed(row.labels))), None)
+            item = next(filter(None, map(_item_of, reversed(row.own))), None) or \
+                next(filter(None, map(_item_of, reversed(row.labels))), None)
             if any(map(_names_article, row.labels)) and not row.printed:
                 header = _Header(table.n_cols)
             if not row.printed:
@@ -368,7 +441,7 @@ def read_active(doc: Document, template: str | None) -> TableResult:
                                      or _metric_candidates(header.path(col, filled))) if m in expected]
                 return names[0] if len(names) == 1 else None
 
-            by_header = _by_header(row.values, metric_of) or {}
+            by_header = _by_header(row, header, metric_of) or {}
             extra = [col for col in row.values if col not in by_header.values()]
             if len(by_header) == len(expected) and all(
                     row.values[col] is None or row.values[col] == "" or is_blank(row.values[col]) for col in extra):

@@ -58,6 +58,7 @@ import re
 
 from lxml import etree
 
+from .agency import clean_agency
 from .document import Cell, Document, Paragraph, Table
 
 __all__ = ["read_html", "normalise_text"]
@@ -561,5 +562,13 @@ def read_html(text: str) -> Document:
     if walker.title_at:
         # Whatever prose precedes the title in the article's box is chrome
         # (info lines, breadcrumbs, tools); tables are kept.
-        blocks = [b for i, b in enumerate(blocks) if i >= walker.title_at or isinstance(b, Table)]
+        # A body's name printed on its own line right above the title is
+        # part of the title block, not chrome.
+        keep = walker.title_at - 1
+        while keep >= 0 and isinstance(blocks[keep], Paragraph) and not blocks[keep].text.strip():
+            keep -= 1
+        if not (keep >= 0 and isinstance(blocks[keep], Paragraph) and clean_agency(blocks[keep].text.strip())
+                and not _is_metadata(blocks[keep].text)):
+            keep = walker.title_at
+        blocks = [b for i, b in enumerate(blocks) if i >= keep or isinstance(b, Table)]
     return Document(format="html", body=blocks)

@@ -11,7 +11,9 @@ from .document import Document, Paragraph
 from .markdown import looks_like_markdown, read_markdown
 from .layout import strip_lines, to_rows
 from .normalise import label_key, memoised, squash, strip_cell
-from .html import html_to_text, looks_like_html
+from .html import looks_like_html
+from .html_doc import read_html
+from .agency import METADATA_LINE_RE, clean_agency
 from .templates import TEMPLATE_MARKERS, TEMPLATE_ROWS
 
 SECTION_NUMBERS = "一二三四五六"
@@ -137,20 +139,6 @@ _TITLE_RE = re.compile(r"^(?P<agency>.*?)(?:关于)?(?:(?P<year>20\d\d)\s*年度
 # The opening sentence: 「本报告由XX根据…编制」, 「现将XX2020年政府信息公开工作年度报告…」.
 _AGENCY_BY_RE = re.compile(r"本报告(?:是)?由(?P<agency>[^，,。（(根依按]{2,40}?)(?:根据|依据|按照|依照|编制|制作)"
                            r"|现将(?P<agency2>[^，,。（(]{2,40}?)(?:20\d\d)年度?(?:政府信息公开|政务公开)")
-# What may surround a name without being part of it: brackets, quotes, a
-# heading mark, a crawler's or a form's label, a leading year or numbering.
-_AGENCY_LABEL_RE = re.compile(r"^(?:标题|题目)[:：]")
-# A page's or a crawler's metadata line names the site or the publisher,
-# not necessarily the body that reports: never a name.
-_METADATA_LINE_RE = re.compile(r"^(?:发布机构|发文机关|来源|信息来源|主办|主办单位|发布日期|索引号|分类|文号)\s*[:：]")
-_AGENCY_EDGE_RE = re.compile(r"^[\s\u00a0\u3000#＃*【\[《“\"'「（(]+|[\s\u00a0\u3000*】\]》”\"'」）)]+$")
-_AGENCY_YEAR_RE = re.compile(r"^(?:20\d\d\s*年度?)|(?:20\d\d\s*年度?)$")
-# A body's name ends in what bodies are called; anything else (a sentence
-# fragment, a breadcrumb, a site's name with a slogan) is no name.
-_BODY_SUFFIX_RE = re.compile(
-    r"(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|署|所|中心|办|会|处|站|队|馆|部|司|社|室|街道|镇|乡|"
-    r"苏木|公司|集团|银行|学校|大学|学院|医院|法院|检察院|监狱|场|园区|开发区|新区|示范区|功能区)$")
-_NOT_A_NAME_RE = re.compile(r"[，。,:：；;>＞|/\\!?！？]|当前位置|首页|您的位置|网站|发布日期|索引号")
 # A portal's breadcrumb, which may end in the report's own title.
 _CHROME_RE = re.compile(r"当前位置|您的位置|您现在的位置|首页\s*[>＞»]|[>＞»]\s*政府信息公开")
 # A date line under a signature: 「2021年1月20日」.
@@ -179,7 +167,7 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
             pm = re.fullmatch(r"[（(](.{2,40})[)）]", head[pos + 1][1])
             if pm:
                 agency = clean_agency(pm[1])
-        if not agency and pos > 0 and not _METADATA_LINE_RE.match(head[pos - 1][1]):
+        if not agency and pos > 0 and not METADATA_LINE_RE.match(head[pos - 1][1]):
             agency = clean_agency(head[pos - 1][1])
         break
     if not agency:
@@ -200,26 +188,6 @@ def _signature(stripped: list[str]) -> str | None:
             if found:
                 return found
     return None
-
-
-def clean_agency(name: str | None) -> str | None:
-    """A candidate name without what surrounds it, or None if what is left
-    is not shaped like a body's name."""
-    if not name:
-        return None
-    prev = None
-    while prev != name:
-        prev = name
-        name = _AGENCY_EDGE_RE.sub("", name)
-        name = _AGENCY_LABEL_RE.sub("", name)
-        name = _AGENCY_YEAR_RE.sub("", name)
-        name = _NUMBERING_PREFIX_RE.sub("", name)
-    if not 2 <= len(name) <= 40 or _NOT_A_NAME_RE.search(name) or not _BODY_SUFFIX_RE.search(name):
-        return None
-    return name
-
-
-_NUMBERING_PREFIX_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])")
 
 
 # A cell's template marks packed in one int, a field of _MARK_BITS bits per
@@ -257,7 +225,7 @@ def text_document(text: str) -> Document:
     """A decoded text file as a Document: HTML and Markdown by their own
     readers, anything else as text for the layout readers."""
     if looks_like_html(text):
-        return Document("html", text=html_to_text(text))
+        return read_html(text)
     text = unify_newlines(text)
     if looks_like_markdown(text):
         return read_markdown(text)
