@@ -18,7 +18,7 @@ from functools import lru_cache
 from .document import Cell, Document, Paragraph, Table
 from .normalise import is_blank, label_key, squash, strip_cell
 from .tables import TableResult, _is_request_header, _item_of, _kind_of, _metric_candidates, _names_article, _cell_name, _store, \
-    match_text, _LABEL, _EMPTY, strip_group_labels
+    match_text, _LABEL, _EMPTY, _FIGURE, strip_group_labels
 from .templates import ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS
 from .units import header_money_unit
 
@@ -68,6 +68,13 @@ def _outcome_of(text: str) -> str | None:
     key = _key(text)
     hits = [o for o, p in _OUTCOME_WORDS if p.search(key)]
     return hits[0] if len(hits) == 1 else None
+
+
+def _names_columns(labels: list[str]) -> bool:
+    """Labels that name columns (a header row), which a filler such as
+    「——」 in a column the table does not use leaves a header row."""
+    return (any(_metric_candidates(l) or _is_request_header(l) for l in labels)
+            or len({o for o in map(_outcome_of, labels) if o}) >= 2)
 
 
 def _is_figure_cell(text: str) -> bool:
@@ -126,7 +133,9 @@ def _grid_rows(table: Table) -> list[_GridRow]:
                     continue
                 origin_seen.add(id(c))
                 values[i] = texts[i]
-        rows.append(_GridRow(labels, values, own, first_figure is not None, dense))
+        printed = first_figure is not None and (
+            any(_kind_of(t) == _FIGURE for t in texts if t) or not _names_columns(labels))
+        rows.append(_GridRow(labels, values, own, printed, dense))
     return rows
 
 
