@@ -151,6 +151,10 @@ class _Header:
 
     def add(self, row: _GridRow) -> None:
         if not self.open:
+            if row.values and not any(row.values.values()):
+                # nothing right of its labels: the rest of a label wrapped
+                # over two rows, not a new header
+                return
             self.rows, self.cells = [], []
             self.open = True
         self.rows.append([strip_cell(c.text) if c is not None else "" for c in row.cells])
@@ -327,6 +331,8 @@ def read_requests(doc: Document) -> TableResult:
                 if blank is not None:
                     place(*blank)
                     blank = None
+                if own is not None and own in result.cells and not any(row.values.values()):
+                    continue        # the rest of the row above's label, wrapped into a row of its own
                 if own is not None and row.values and not any(map(_is_request_header, row.labels)):
                     # a row printed blank: stored as such, unless the next
                     # row's figures continue its label (a label over two rows)
