@@ -36,7 +36,7 @@ _NEWLINES = "\r\n"
 
 # ---------------------------------------------------------------- errors
 def _open(data: bytes) -> pdfium.PdfDocument:
-    if not data.lstrip()[:5].startswith(b"%PDF"):
+    if b"%PDF" not in data[:1024]:
         raise DocumentError("broken_document", "broken PDF: no %PDF header")
     try:
         return pdfium.PdfDocument(data)
