@@ -1,0 +1,391 @@
+"""PDF -> Document, with pypdfium2 only.
+
+Text comes from pdfium's text page: on a page without ruled lines, its text
+in pdfium's order, one Paragraph per line.  On a page with rules, the rules
+(stroked line segments and thin filled rectangles, the way Word and WPS draw
+cell borders) are merged into horizontal and vertical segments, grouped
+into tables (connected rules), and each table's grid is the set of distinct
+rule positions.  A cell spans every grid boundary that no rule covers.
+Every character goes to the cell holding its centre; the remaining
+characters make the page's paragraphs, and each table is placed in the body
+before the first line below its top.
+
+A table continued on the next page is a separate Table (Table.page says
+where); the consumer joins them.  Shading (large filled rectangles) is not
+a rule.  Pages whose figures are aligned by position only (no rules) give
+paragraphs only.
+"""
+from __future__ import annotations
+
+import ctypes
+from bisect import bisect_right
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from .document import Cell, Document, DocumentError, Paragraph, Table
+
+__all__ = ["read_pdf"]
+
+THIN = 3.0        # a filled shape thinner than this (pt) is a rule, not shading
+SNAP = 2.0        # rule positions closer than this are the same grid line
+JOIN = 2.5        # collinear segments with a gap up to this are one rule
+COVER = 0.5       # a boundary is drawn when rules cover this share of it
+_NEWLINES = "\r\n"
+
+
+# ---------------------------------------------------------------- errors
+def _open(data: bytes) -> pdfium.PdfDocument:
+    if b"%PDF" not in data[:1024]:
+        raise DocumentError("broken_document", "broken PDF: no %PDF header")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if e.err_code == raw.FPDF_ERR_PASSWORD:
+            raise DocumentError("encrypted", "encrypted PDF: a password is needed to open it") from None
+        if e.err_code == raw.FPDF_ERR_SECURITY:
+            raise DocumentError("encrypted", "encrypted PDF: unsupported security handler") from None
+        raise DocumentError("broken_document", f"broken PDF: {e}") from None
+
+
+# ---------------------------------------------------------------- rules
+_L, _B, _R, _T = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+_BOUNDS = (ctypes.byref(_L), ctypes.byref(_B), ctypes.byref(_R), ctypes.byref(_T))
+
+
+def _page_rules(pg, top: float) -> tuple[list, list]:
+    """Rules of a page's path objects (top level; Word/WPS put no borders
+    in form XObjects): hs as (y, x0, x1), vs as (x, y0, y1), top-down."""
+    hs: list = []
+    vs: list = []
+    page = pg.raw
+    get_obj, get_type = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
+    path = raw.FPDF_PAGEOBJ_PATH
+    for i in range(raw.FPDFPage_CountObjects(page)):
+        obj = get_obj(page, i)
+        if get_type(obj) == path:
+            _path_rules(obj, top, hs, vs)
+    return hs, vs
+
+
+def _path_rules(obj, top: float, hs: list, vs: list) -> None:
+    """Append the rules one path object (raw handle) draws, in top-down
+    coordinates: hs gets (y, x0, x1), vs gets (x, y0, y1)."""
+    raw.FPDFPageObj_GetBounds(obj, *_BOUNDS)
+    left, bottom, right, upper = _L.value, _B.value, _R.value, _T.value
+    w, h = right - left, upper - bottom
+    if w <= THIN or h <= THIN:                    # one thin line or rectangle
+        if w < h:
+            vs.append(((left + right) / 2, top - upper, top - bottom))
+        elif w > 0:
+            hs.append((top - (upper + bottom) / 2, left, right))
+        return
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+    if not stroke.value and not fill.value:
+        return
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+    a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+    n = raw.FPDFPath_CountSegments(obj)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list[tuple[float, float]]] = []
+    for i in range(n):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([(px, py)])
+        else:
+            subpaths[-1].append((px, py))
+        if raw.FPDFPathSegment_GetClose(seg):
+            subpaths[-1].append(subpaths[-1][0])
+    for pts in subpaths:
+        if stroke.value:
+            for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+                if abs(y0 - y1) < 0.5 and abs(x0 - x1) > 0.5:
+                    hs.append((top - y0, min(x0, x1), max(x0, x1)))
+                elif abs(x0 - x1) < 0.5 and abs(y0 - y1) > 0.5:
+                    vs.append((x0, top - max(y0, y1), top - min(y0, y1)))
+        elif len(pts) >= 3:                        # filled: thin sub-rectangles only
+            xs = [p[0] for p in pts]
+            ys = [p[1] for p in pts]
+            sw, sh = max(xs) - min(xs), max(ys) - min(ys)
+            if sw <= THIN and sh > sw:
+                vs.append(((max(xs) + min(xs)) / 2, top - max(ys), top - min(ys)))
+            elif sh <= THIN and sw > sh:
+                hs.append((top - (max(ys) + min(ys)) / 2, min(xs), max(xs)))
+
+
+def _merge(segs: list) -> list[list]:
+    """Collinear segments (pos, a, b) -> merged [pos, a, b]: positions
+    within SNAP are one line; along a line, overlaps and gaps up to JOIN
+    are joined."""
+    out: list[list] = []
+    group: list = []
+    for seg in sorted(segs) + [(float("inf"), 0.0, 0.0)]:
+        if group and seg[0] - group[-1][0] > SNAP:
+            pos = sum(g[0] for g in group) / len(group)
+            group.sort(key=lambda g: g[1])
+            cur = [pos, group[0][1], group[0][2]]
+            for _, a, b in group[1:]:
+                if a <= cur[2] + JOIN:
+                    cur[2] = max(cur[2], b)
+                else:
+                    out.append(cur)
+                    cur = [pos, a, b]
+            out.append(cur)
+            group = []
+        group.append(seg)
+    return out
+
+
+def _cluster(values: list[float]) -> list[float]:
+    reps: list[list[float]] = []
+    for v in sorted(values):
+        if reps and v - reps[-1][-1] <= SNAP:
+            reps[-1].append(v)
+        else:
+            reps.append([v])
+    return [sum(r) / len(r) for r in reps]
+
+
+def _nearest(reps: list[float], v: float) -> int:
+    i = bisect_right(reps, v)
+    if i == 0:
+        return 0
+    if i == len(reps):
+        return len(reps) - 1
+    return i if reps[i] - v < v - reps[i - 1] else i - 1
+
+
+def _components(hs: list[list], vs: list[list]) -> list[tuple[list, list]]:
+    """Group rules into tables: rules that touch are one table."""
+    n = len(hs) + len(vs)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (y, x0, x1) in enumerate(hs):
+        for j, (x, y0, y1) in enumerate(vs):
+            if x0 - JOIN <= x <= x1 + JOIN and y0 - JOIN <= y <= y1 + JOIN:
+                a, b = find(i), find(len(hs) + j)
+                if a != b:
+                    parent[a] = b
+    groups: dict[int, tuple[list, list]] = {}
+    for i, s in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(s)
+    for j, s in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(s)
+    return list(groups.values())
+
+
+def _coverage(segs: list, a: float, b: float) -> float:
+    if b <= a:
+        return 1.0
+    got = 0.0
+    for lo, hi in segs:
+        got += max(0.0, min(hi, b) - max(lo, a))
+    return got / (b - a)
+
+
+class _Grid:
+    """One ruled table on one page: boundaries and cells."""
+
+    def __init__(self, hs: list, vs: list, page: int):
+        rows = _cluster([s[0] for s in hs] + [min(s[1] for s in vs), max(s[2] for s in vs)])
+        cols = _cluster([s[0] for s in vs] + [min(s[1] for s in hs), max(s[2] for s in hs)])
+        hrule: list[list] = [[] for _ in rows]
+        vrule: list[list] = [[] for _ in cols]
+        for y, x0, x1 in hs:
+            hrule[_nearest(rows, y)].append((x0, x1))
+        for x, y0, y1 in vs:
+            vrule[_nearest(cols, x)].append((y0, y1))
+        self.rows, self.cols, self.page = rows, cols, page
+        nr, nc = len(rows) - 1, len(cols) - 1
+        # a boundary piece is drawn if rules cover most of it
+        vdrawn = [[_coverage(vrule[c], rows[r], rows[r + 1]) >= COVER for c in range(nc + 1)]
+                  for r in range(nr)]
+        hdrawn = [[_coverage(hrule[r], cols[c], cols[c + 1]) >= COVER for c in range(nc)]
+                  for r in range(nr + 1)]
+        owner: list[list[int]] = [[-1] * nc for _ in range(nr)]
+        cells: list[Cell] = []
+        for r in range(nr):
+            for c in range(nc):
+                if owner[r][c] >= 0:
+                    continue
+                cs = 1
+                while c + cs < nc and not vdrawn[r][c + cs] and owner[r][c + cs] < 0:
+                    cs += 1
+                rs = 1
+                while r + rs < nr and not any(hdrawn[r + rs][c + k] for k in range(cs)) \
+                        and all(owner[r + rs][c + k] < 0 for k in range(cs)):
+                    rs += 1
+                idx = len(cells)
+                for rr in range(r, r + rs):
+                    for cc in range(c, c + cs):
+                        owner[rr][cc] = idx
+                cells.append(Cell("", r, c, rs, cs,
+                                  (page, cols[c], rows[r], cols[c + cs], rows[r + rs])))
+        self.cells, self.owner = cells, owner
+        self.chars: list[list] = [[] for _ in cells]
+
+    def take(self, ch: str, cx: float, cy: float, box: tuple) -> bool:
+        rows, cols = self.rows, self.cols
+        if not (rows[0] <= cy <= rows[-1] and cols[0] <= cx <= cols[-1]):
+            return False
+        r = min(bisect_right(rows, cy) - 1, len(rows) - 2)
+        c = min(bisect_right(cols, cx) - 1, len(cols) - 2)
+        self.chars[self.owner[r][c]].append((cy, cx, ch, box))
+        return True
+
+    def table(self) -> Table:
+        for cell, chars in zip(self.cells, self.chars):
+            cell.text = _cell_text(chars)
+        return Table(self.cells, len(self.rows) - 1, len(self.cols) - 1, self.page)
+
+
+def _wide(ch: str) -> bool:
+    o = ord(ch)
+    return o >= 0x2E80 or 0x2010 <= o <= 0x206F    # CJK, fullwidth, CJK punctuation, quotes/dashes
+
+
+def _cell_text(chars: list) -> str:
+    """Characters of one cell -> text: lines by centre height, left to
+    right; wrapped lines joined without a space between CJK characters."""
+    if not chars:
+        return ""
+    chars.sort(key=lambda t: t[0])
+    lines: list[list] = []
+    for t in chars:
+        hgt = t[3][3] - t[3][1]
+        if lines and t[0] - lines[-1][-1][0] <= max(hgt * 0.5, 1.5):
+            lines[-1].append(t)
+        else:
+            lines.append([t])
+    texts: list[str] = []
+    for line in lines:
+        line.sort(key=lambda t: t[1])
+        out: list[str] = []
+        prev = None
+        for cy, cx, ch, box in line:
+            if prev is not None and ch != " " and out and out[-1] != " ":
+                gap = box[0] - prev[2]
+                if gap > 0.35 * max(box[3] - box[1], 1.0) and not (_wide(ch) or _wide(out[-1])):
+                    out.append(" ")
+            out.append(ch)
+            prev = box
+        texts.append("".join(out).strip())
+    text = texts[0]
+    for t in texts[1:]:
+        if not t:
+            continue
+        if text and (_wide(text[-1]) or _wide(t[0]) or text[-1] in "-/"):
+            text += t
+        elif text:
+            text += " " + t
+        else:
+            text = t
+    return text
+
+
+# ---------------------------------------------------------------- pages
+def _page_text(tp) -> str:
+    n = tp.count_chars()
+    return tp.get_text_range(0, n) if n > 0 else ""
+
+
+def _plain_page(text: str, page: int) -> list:
+    return [Paragraph(line.strip(), page) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            if line.strip()]
+
+
+def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list) -> list:
+    top = pg.get_cropbox()[3]
+    hs, vs = _merge(hs), _merge(vs)
+    grids = [_Grid(h, v, index) for h, v in _components(hs, vs)
+             if len(_cluster([s[0] for s in h])) >= 2 and len(_cluster([s[0] for s in v])) >= 2]
+    if not grids:
+        return _plain_page(text, index)
+    n = tp.count_chars()
+    if len(text) != n:                           # surrogates: one char per index
+        text = "".join(chr(raw.FPDFText_GetUnicode(tp.raw, i) or 32) for i in range(n))
+    rect = raw.FS_RECTF()
+    ref = ctypes.byref(rect)
+    get_box, is_gen = raw.FPDFText_GetLooseCharBox, raw.FPDFText_IsGenerated
+    lines: list[list] = [[]]                     # [(top, char)] per pdfium line
+    for i in range(n):
+        ch = text[i]
+        if ch in _NEWLINES:
+            if lines[-1]:
+                lines.append([])
+            continue
+        gen = is_gen(tp.raw, i)
+        if not get_box(tp.raw, i, ref):
+            continue
+        box = (rect.left, top - rect.top, rect.right, top - rect.bottom)    # x0, top, x1, bottom
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        if not gen:
+            if any(g.take(ch, cx, cy, box) for g in grids):
+                continue
+        elif gen and any(g.rows[0] <= cy <= g.rows[-1] and g.cols[0] <= cx <= g.cols[-1] for g in grids):
+            continue
+        lines[-1].append((box[1], ch))
+    paras = []
+    for line in lines:
+        s = "".join(ch for _, ch in line).strip()
+        if s:
+            paras.append((min(tp_ for tp_, _ in line), Paragraph(s, index)))
+    paras.sort(key=lambda p: round(p[0]))
+    tables = sorted(grids, key=lambda g: g.rows[0])
+    body: list = []
+    ti = 0
+    for y, para in paras:
+        while ti < len(tables) and tables[ti].rows[0] <= y:
+            body.append(tables[ti].table())
+            ti += 1
+        body.append(para)
+    body.extend(g.table() for g in tables[ti:])
+    return body
+
+
+def read_pdf(data: bytes) -> Document:
+    """A PDF's text and ruled tables as a Document (format "pdf")."""
+    pdf = _open(data)
+    try:
+        try:
+            n = len(pdf)
+        except Exception as e:                       # noqa: BLE001
+            raise DocumentError("broken_document", f"broken PDF: {e}") from None
+        if n == 0:
+            raise DocumentError("broken_document", "broken PDF: no pages")
+        body: list = []
+        any_text = False
+        for index in range(n):
+            try:
+                pg = pdf[index]
+                tp = pg.get_textpage()
+            except pdfium.PdfiumError as e:
+                raise DocumentError("broken_document", f"broken PDF: page {index + 1}: {e}") from None
+            try:
+                text = _page_text(tp)
+                if text.strip():
+                    any_text = True
+                hs, vs = _page_rules(pg, pg.get_cropbox()[3])
+                if hs and vs and text.strip():
+                    body.extend(_ruled_page(pg, tp, text, index, hs, vs))
+                else:
+                    body.extend(_plain_page(text, index))
+            finally:
+                tp.close()
+                pg.close()
+        if not any_text:
+            raise DocumentError("scanned_pdf", "scanned PDF: no text layer")
+        return Document(format="pdf", body=body, encoding=None, pages=n)
+    finally:
+        pdf.close()
