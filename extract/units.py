@@ -21,7 +21,9 @@ def header_money_unit(header: str) -> str | None:
     unit that cannot be read with certainty (two different units, 千元)."""
     text = squash(header)
     if "元" not in text and "万" not in text:
-        return None
+        # an open bracket with nothing after it: the unit was printed on a
+        # line that did not reach us
+        return "?" if text.endswith(("(", "[")) else None
     # an unclosed bracket at the end (a wrapped 「采购总金额(」 whose 「元)」 was
     # lost) still names its unit if one follows
     found = set()

@@ -1,0 +1,173 @@
+"""One small fixture per class of error seen on reports this project did
+not write: money units printed only in a wrapped header, page chrome taken
+for the agency, table-3 labels wrapped around a group label, fillers in
+header rows, blank rows and spans that differ between header and data."""
+from extract.document import Cell, Document, Paragraph, Table
+from extract.grid import read_active, read_requests
+from extract.report import extract_document, extract_report
+from extract.units import header_money_unit
+from transform.frames import _money_units, _read_active
+
+
+def _amount(extraction, article="art20_9", item="centralized_procurement", metric_index=1):
+    metrics = ("procurement_items", "procurement_amount")
+    units = _money_units(metrics, extraction.money_units)
+    raw = extraction.active[(article, item)][metric_index]
+    return _read_active(raw, units[metric_index])
+
+
+def test_header_units_however_written():
+    assert header_money_unit("采购总金额(元)") == "元"
+    assert header_money_unit("采购总金额（\n元）") == "元"
+    assert header_money_unit("采购总金额（单位: 元）") == "元"
+    assert header_money_unit("本年收费金额（单位：万元）") == "万元"
+    assert header_money_unit("采购总金额") is None
+    # a unit that cannot be read with certainty: never a guess
+    assert header_money_unit("采购总金额（千元）") == "?"
+    assert header_money_unit("采购总金额(元/万元)") == "?"
+    assert header_money_unit("采购总金额(") == "?"
+
+
+TABLE2_SPACED = """XX区财政局2020年政府信息公开工作年度报告
+一、总体情况
+全年主动公开信息120条。
+二、主动公开政府信息情况
+第二十条第（九）项
+信息内容            采购项目数量      采购总金额(
+                                      元)
+政府集中采购              12          251000
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def test_money_header_wrapped_over_lines_in_space_aligned_text():
+    e = extract_report(TABLE2_SPACED)
+    assert e.money_units == {"procurement_amount": "元"}
+    assert _amount(e) == (25.1, None)
+
+
+TABLE2_PARAGRAPHS = """XX区财政局2020年政府信息公开工作年度报告
+
+二、主动公开政府信息情况
+
+第二十条第（九）项
+
+信息内容
+
+采购项目数量
+
+采购总金额(元)
+
+政府集中采购
+
+12
+
+251000
+
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def test_money_header_with_ascii_brackets_in_a_blank_line_export():
+    e = extract_report(TABLE2_PARAGRAPHS)
+    assert _amount(e) == (25.1, None)
+
+
+def test_unreadable_header_unit_leaves_the_amount_null():
+    e = extract_report(TABLE2_PARAGRAPHS.replace("采购总金额(元)", "采购总金额(千元)"))
+    value, error = _amount(e)
+    assert value is None and error.startswith("unit unknown")
+    assert _read_active("0", "?") == (0.0, None)      # a bare 0 needs no unit
+
+
+def _grid(rows: list[list[str]]) -> Table:
+    return Table([Cell(t, r, c) for r, row in enumerate(rows) for c, t in enumerate(row)],
+                 len(rows), max(map(len, rows)))
+
+
+def test_a_filler_in_a_header_row_keeps_it_a_header():
+    table = _grid([
+        ["第二十条第（九）项", "", "", ""],
+        ["信息内容", "采购项目数量", "采购总金额(元)", "——"],
+        ["政府集中采购", "278", "1,842,000", "——"],
+    ])
+    result = read_active(Document("html", [table]), "2019")
+    assert result.cells[("art20_9", "centralized_procurement")] == ["278", "1,842,000"]
+    assert result.extra["money_units"] == {"procurement_amount": "元"}
+
+
+HEADER3 = [["信息", "申请人情况", "", "", "", "", "", ""],
+           ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+
+
+def test_blank_rows_stay_in_place_and_wrapped_rows_join():
+    table = _grid(HEADER3 + [
+        ["一、本年新收政府信息公开申请数量", "5", "", "", "", "", "", "5"],
+        ["2．其他法律行政法规禁止公开", "", "", "", "", "", "", ""],
+        ["6．属于四类", "1", "0", "0", "0", "0", "0", "1"],
+        ["过程性信息", "", "", "", "", "", "", ""],
+        ["（七）总计", "3", "0", "0", "0", "0", "0", "3"],
+    ])
+    result = read_requests(Document("html", [table]))
+    assert result.cells["new_received"] == ["5", "", "", "", "", "", "5"]
+    assert result.cells["denied_prohibited_by_law"] == [""] * 7
+    assert result.cells["denied_process_information"] == ["1", "0", "0", "0", "0", "0", "1"]
+    assert result.cells["total_processed"] == ["3", "0", "0", "0", "0", "0", "3"]
+    assert result.notes == []
+
+
+def test_ragged_spans_pair_cell_by_cell():
+    # the header spans 本年增/减 over two columns, the data row spans its first figure
+    cells = [Cell("第二十条第（五）项", 0, 0, colspan=5),
+             Cell("信息内容", 1, 0), Cell("上一年项目数量", 1, 1), Cell("本年增/减", 1, 2, colspan=2),
+             Cell("处理决定数量", 1, 4),
+             Cell("行政许可", 2, 0), Cell("7", 2, 1, colspan=2), Cell("-2", 2, 3), Cell("30", 2, 4)]
+    result = read_active(Document("html", [Table(cells, 3, 5)]), "2019")
+    assert result.cells[("art20_5", "administrative_licensing")] == ["7", "-2", "30"]
+
+
+SPACED_GROUP = """XX区政府办公室2020年政府信息公开工作年度报告
+三、收到和处理政府信息公开申请情况
+                                       自然人  商业企业  科研机构  社会公益组织  法律服务机构  其他  总计
+一、本年新收政府信息公开申请数量         3        0         0          0            0         0     3
+二、上年结转政府信息公开申请数量         0        0         0          0            0         0     0
+        5．属于三类内部
+（三）不予公开
+        事务信息                        2        0         0          0            0         0     2
+（七）总计                              3        0         0          0            0         0     3
+四、政府信息公开行政复议、行政诉讼情况
+"""
+
+
+def test_a_group_label_between_the_lines_of_a_wrapped_label():
+    e = extract_report(SPACED_GROUP)
+    assert e.requests["denied_internal_affairs"] == ["2", "0", "0", "0", "0", "0", "2"]
+
+
+BREADCRUMB_PAGE = """<html><head><title>2021年政府信息公开工作年度报告 - 某某市人民政府</title></head><body>
+<div class="position">当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>
+<div class="info"><p>发布机构：某某市人民政府</p><p>发布日期：2022-01-20</p></div>
+<div class="article"><p>2021年政府信息公开工作年度报告</p>
+<p>本报告由某某市民政局根据《中华人民共和国政府信息公开条例》编制。</p>
+<p>二、主动公开政府信息情况</p>
+<table><tr><td>第二十条第（一）项</td><td></td><td></td><td></td></tr>
+<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>
+<tr><td>规章</td><td>0</td><td>0</td><td>3</td></tr></table>
+<table><tr><td>第二十条第（五）项</td><td></td></tr><tr><td>信息内容</td><td>本年处理决定数量</td></tr>
+<tr><td>行政许可</td><td>12</td></tr></table></div>
+<div class="footer">主办：某某市人民政府</div></body></html>"""
+
+
+def test_agency_from_the_report_never_from_the_page():
+    e = extract_report(BREADCRUMB_PAGE)
+    assert e.agency == "某某市民政局"
+    assert e.active[("art20_5", "administrative_licensing")] == ["12"]
+
+
+def test_agency_strips_what_surrounds_a_name_and_refuses_fragments():
+    assert extract_report("2019年上海市人民政府办公厅政府信息公开工作年度报告\n一、总体情况\n"
+                          "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\t本年处理决定数量\n行政许可\t1\n").agency \
+        == "上海市人民政府办公厅"
+    doc = Document("markdown", [Paragraph("# 当前位置：首页 > 2021年政府信息公开工作年度报告"),
+                                _grid([["第二十条第（五）项", ""], ["信息内容", "本年处理决定数量"], ["行政许可", "1"]])])
+    assert extract_document(doc).agency is None
