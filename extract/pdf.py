@@ -308,8 +308,9 @@ def _plain_page(text: str, page: int) -> list:
 def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list) -> list:
     top = pg.get_cropbox()[3]
     hs, vs = _merge(hs), _merge(vs)
-    grids = [_Grid(h, v, index) for h, v in _components(hs, vs)
-             if len(_cluster([s[0] for s in h])) >= 2 and len(_cluster([s[0] for s in v])) >= 2]
+    grids = [g for g in (_Grid(h, v, index) for h, v in _components(hs, vs)
+                         if len(_cluster([s[0] for s in h])) >= 2 and len(_cluster([s[0] for s in v])) >= 2)
+             if len(g.rows) > 2 or len(g.cols) > 2]      # a lone box (frame, page border) is no table
     if not grids:
         return _plain_page(text, index)
     n = tp.count_chars()

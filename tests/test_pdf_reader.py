@@ -226,3 +226,30 @@ def test_truncated_real_pdf(real):
     with pytest.raises(DocumentError) as e:
         read_pdf(data[: len(data) // 3])
     assert e.value.code == "broken_document"
+
+
+def test_open_sided_table_and_page_frame():
+    """A table with no outer vertical rules (its outer columns end where the
+    horizontal rules end) inside a page border frame (a lone box, no table)."""
+    from synth.pdf_writer import FONT, _font
+    _font()
+
+    def draw(c):
+        c.rect(30, 30, 535, 782)                          # page frame
+        c.setFont(FONT, 10)
+        c.drawString(72, 760, "表格前的文字")
+        ys = [740, 720, 700]
+        for y in ys:
+            c.line(72, y, 372, y)
+        c.line(172, 700, 172, 740)
+        c.line(272, 700, 272, 740)
+        for y, row in ((725, ["行政许可", "100", ""]), (705, ["行政处罚", "200", "3"])):
+            for x, text in zip((75, 175, 275), row):
+                c.drawString(x, y, text)
+        c.drawString(72, 680, "表格后的文字")
+
+    doc = read_pdf(_canvas_pdf(draw))
+    assert [type(b).__name__ for b in doc.body] == ["Paragraph", "Table", "Paragraph"]
+    (t,) = doc.tables
+    assert (t.n_rows, t.n_cols) == (2, 3)
+    assert t.rows_text() == [["行政许可", "100", ""], ["行政处罚", "200", "3"]]
