@@ -253,3 +253,33 @@ def test_open_sided_table_and_page_frame():
     (t,) = doc.tables
     assert (t.n_rows, t.n_cols) == (2, 3)
     assert t.rows_text() == [["行政许可", "100", ""], ["行政处罚", "200", "3"]]
+
+
+def test_rotated_landscape_page():
+    """A portrait page drawn turned and shown with /Rotate 90 (a landscape
+    page as printers make them): the grid is read as shown.  Latin text:
+    pdfium drops turned glyphs of the non-embedded STSong-Light font."""
+    import pypdfium2 as pdfium
+
+    def draw(c):
+        c.translate(595, 0)
+        c.rotate(90)                                # local (u, v): a landscape 842 x 595 page, v up
+        c.drawString(72, 540, "Landscape table")
+        for v in (520, 500, 480):
+            c.line(72, v, 672, v)
+        for u in (72, 272, 472, 672):
+            c.line(u, 480, u, 520)
+        for v, row in ((505, ["licence", "100", "7"]), (485, ["penalty", "", "3"])):
+            for u, text in zip((75, 275, 475), row):
+                c.drawString(u, v, text)
+
+    pdf = pdfium.PdfDocument(_canvas_pdf(draw, pagesize=(595, 842)))
+    pdf[0].set_rotation(90)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    doc = read_pdf(buf.getvalue())
+    assert doc.body[0].text == "Landscape table"
+    (t,) = doc.tables
+    assert t.rows_text() == [["licence", "100", "7"], ["penalty", "", "3"]]
+    x0, top, x1, bottom = t.cells[0].box[1:]
+    assert (x0, top, x1, bottom) == pytest.approx((72, 75, 272, 95), abs=1)
