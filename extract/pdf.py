@@ -53,32 +53,59 @@ _L, _B, _R, _T = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_
 _BOUNDS = (ctypes.byref(_L), ctypes.byref(_B), ctypes.byref(_R), ctypes.byref(_T))
 
 
-def _page_rules(pg, top: float) -> tuple[list, list]:
+def _view(pg):
+    """user space (x, y) -> the page as shown, top-down: (X, Y) after the
+    crop box and /Rotate (clockwise, as viewers show it)."""
+    left, bottom, right, top = pg.get_cropbox()
+    rot = pg.get_rotation() % 360
+    if rot == 90:
+        return lambda x, y: (y - bottom, x - left)
+    if rot == 180:
+        return lambda x, y: (right - x, y - bottom)
+    if rot == 270:
+        return lambda x, y: (top - y, right - x)
+    return lambda x, y: (x - left, top - y)
+
+
+def _page_rules(pg, view) -> tuple[list, list]:
     """Rules of a page's path objects (top level; Word/WPS put no borders
-    in form XObjects): hs as (y, x0, x1), vs as (x, y0, y1), top-down."""
-    hs: list = []
-    vs: list = []
+    in form XObjects), as shown: hs as (Y, X0, X1), vs as (X, Y0, Y1)."""
+    segs: list = []
     page = pg.raw
     get_obj, get_type = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
     path = raw.FPDF_PAGEOBJ_PATH
     for i in range(raw.FPDFPage_CountObjects(page)):
         obj = get_obj(page, i)
         if get_type(obj) == path:
-            _path_rules(obj, top, hs, vs)
+            _path_rules(obj, segs)
+    hs: list = []
+    vs: list = []
+    for xa, ya, xb, yb in segs:
+        xa, ya = view(xa, ya)
+        xb, yb = view(xb, yb)
+        if abs(ya - yb) < abs(xa - xb):
+            hs.append(((ya + yb) / 2, min(xa, xb), max(xa, xb)))
+        else:
+            vs.append(((xa + xb) / 2, min(ya, yb), max(ya, yb)))
     return hs, vs
 
 
-def _path_rules(obj, top: float, hs: list, vs: list) -> None:
-    """Append the rules one path object (raw handle) draws, in top-down
-    coordinates: hs gets (y, x0, x1), vs gets (x, y0, y1)."""
+_L, _B, _R, _T = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+_BOUNDS = (ctypes.byref(_L), ctypes.byref(_B), ctypes.byref(_R), ctypes.byref(_T))
+
+
+def _path_rules(obj, segs: list) -> None:
+    """Append the rules one path object (raw handle) draws, as user-space
+    segments (x0, y0, x1, y1): stroked axis-aligned lines, and thin filled
+    rectangles by their centre lines.  Big fills (shading) are no rules."""
     raw.FPDFPageObj_GetBounds(obj, *_BOUNDS)
     left, bottom, right, upper = _L.value, _B.value, _R.value, _T.value
     w, h = right - left, upper - bottom
     if w <= THIN or h <= THIN:                    # one thin line or rectangle
         if w < h:
-            vs.append(((left + right) / 2, top - upper, top - bottom))
+            segs.append(((left + right) / 2, bottom, (left + right) / 2, upper))
         elif w > 0:
-            hs.append((top - (upper + bottom) / 2, left, right))
+            segs.append((left, (upper + bottom) / 2, right, (upper + bottom) / 2))
         return
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
@@ -90,6 +117,7 @@ def _path_rules(obj, top: float, hs: list, vs: list) -> None:
     n = raw.FPDFPath_CountSegments(obj)
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths: list[list[tuple[float, float]]] = []
+    starts: list[tuple[float, float]] = []
     for i in range(n):
         seg = raw.FPDFPath_GetPathSegment(obj, i)
         raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
@@ -97,25 +125,27 @@ def _path_rules(obj, top: float, hs: list, vs: list) -> None:
         kind = raw.FPDFPathSegment_GetType(seg)
         if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
             subpaths.append([(px, py)])
+            starts.append((px, py))
+        elif kind == raw.FPDF_SEGMENT_BEZIERTO:   # curves draw no rules: break the polyline
+            subpaths.append([(px, py)])
+            starts.append(starts[-1])
         else:
             subpaths[-1].append((px, py))
         if raw.FPDFPathSegment_GetClose(seg):
-            subpaths[-1].append(subpaths[-1][0])
+            subpaths[-1].append(starts[-1])
     for pts in subpaths:
         if stroke.value:
             for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-                if abs(y0 - y1) < 0.5 and abs(x0 - x1) > 0.5:
-                    hs.append((top - y0, min(x0, x1), max(x0, x1)))
-                elif abs(x0 - x1) < 0.5 and abs(y0 - y1) > 0.5:
-                    vs.append((x0, top - max(y0, y1), top - min(y0, y1)))
+                if (abs(y0 - y1) < 0.5 and abs(x0 - x1) > 0.5) or (abs(x0 - x1) < 0.5 and abs(y0 - y1) > 0.5):
+                    segs.append((x0, y0, x1, y1))
         elif len(pts) >= 3:                        # filled: thin sub-rectangles only
             xs = [p[0] for p in pts]
             ys = [p[1] for p in pts]
-            sw, sh = max(xs) - min(xs), max(ys) - min(ys)
-            if sw <= THIN and sh > sw:
-                vs.append(((max(xs) + min(xs)) / 2, top - max(ys), top - min(ys)))
-            elif sh <= THIN and sw > sh:
-                hs.append((top - (max(ys) + min(ys)) / 2, min(xs), max(xs)))
+            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+            if x1 - x0 <= THIN and y1 - y0 > x1 - x0:
+                segs.append(((x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
+            elif y1 - y0 <= THIN and x1 - x0 > y1 - y0:
+                segs.append((x0, (y0 + y1) / 2, x1, (y0 + y1) / 2))
 
 
 def _merge(segs: list) -> list[list]:
@@ -305,11 +335,11 @@ def _plain_page(text: str, page: int) -> list:
             if line.strip()]
 
 
-def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list) -> list:
-    top = pg.get_cropbox()[3]
+def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list, view) -> list:
     hs, vs = _merge(hs), _merge(vs)
-    grids = [_Grid(h, v, index) for h, v in _components(hs, vs)
-             if len(_cluster([s[0] for s in h])) >= 2 and len(_cluster([s[0] for s in v])) >= 2]
+    grids = [g for g in (_Grid(h, v, index) for h, v in _components(hs, vs)
+                         if len(_cluster([s[0] for s in h])) >= 2 and len(_cluster([s[0] for s in v])) >= 2)
+             if len(g.rows) > 2 or len(g.cols) > 2]      # a lone box (frame, page border) is no table
     if not grids:
         return _plain_page(text, index)
     n = tp.count_chars()
@@ -328,7 +358,9 @@ def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list) -> list:
         gen = is_gen(tp.raw, i)
         if not get_box(tp.raw, i, ref):
             continue
-        box = (rect.left, top - rect.top, rect.right, top - rect.bottom)    # x0, top, x1, bottom
+        xa, ya = view(rect.left, rect.top)
+        xb, yb = view(rect.right, rect.bottom)
+        box = (min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))      # x0, top, x1, bottom, as shown
         cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         if not gen:
             if any(g.take(ch, cx, cy, box) for g in grids):
@@ -376,9 +408,10 @@ def read_pdf(data: bytes) -> Document:
                 text = _page_text(tp)
                 if text.strip():
                     any_text = True
-                hs, vs = _page_rules(pg, pg.get_cropbox()[3])
+                view = _view(pg)
+                hs, vs = _page_rules(pg, view)
                 if hs and vs and text.strip():
-                    body.extend(_ruled_page(pg, tp, text, index, hs, vs))
+                    body.extend(_ruled_page(pg, tp, text, index, hs, vs, view))
                 else:
                     body.extend(_plain_page(text, index))
             finally:

@@ -226,3 +226,60 @@ def test_truncated_real_pdf(real):
     with pytest.raises(DocumentError) as e:
         read_pdf(data[: len(data) // 3])
     assert e.value.code == "broken_document"
+
+
+def test_open_sided_table_and_page_frame():
+    """A table with no outer vertical rules (its outer columns end where the
+    horizontal rules end) inside a page border frame (a lone box, no table)."""
+    from synth.pdf_writer import FONT, _font
+    _font()
+
+    def draw(c):
+        c.rect(30, 30, 535, 782)                          # page frame
+        c.setFont(FONT, 10)
+        c.drawString(72, 760, "表格前的文字")
+        ys = [740, 720, 700]
+        for y in ys:
+            c.line(72, y, 372, y)
+        c.line(172, 700, 172, 740)
+        c.line(272, 700, 272, 740)
+        for y, row in ((725, ["行政许可", "100", ""]), (705, ["行政处罚", "200", "3"])):
+            for x, text in zip((75, 175, 275), row):
+                c.drawString(x, y, text)
+        c.drawString(72, 680, "表格后的文字")
+
+    doc = read_pdf(_canvas_pdf(draw))
+    assert [type(b).__name__ for b in doc.body] == ["Paragraph", "Table", "Paragraph"]
+    (t,) = doc.tables
+    assert (t.n_rows, t.n_cols) == (2, 3)
+    assert t.rows_text() == [["行政许可", "100", ""], ["行政处罚", "200", "3"]]
+
+
+def test_rotated_landscape_page():
+    """A portrait page drawn turned and shown with /Rotate 90 (a landscape
+    page as printers make them): the grid is read as shown.  Latin text:
+    pdfium drops turned glyphs of the non-embedded STSong-Light font."""
+    import pypdfium2 as pdfium
+
+    def draw(c):
+        c.translate(595, 0)
+        c.rotate(90)                                # local (u, v): a landscape 842 x 595 page, v up
+        c.drawString(72, 540, "Landscape table")
+        for v in (520, 500, 480):
+            c.line(72, v, 672, v)
+        for u in (72, 272, 472, 672):
+            c.line(u, 480, u, 520)
+        for v, row in ((505, ["licence", "100", "7"]), (485, ["penalty", "", "3"])):
+            for u, text in zip((75, 275, 475), row):
+                c.drawString(u, v, text)
+
+    pdf = pdfium.PdfDocument(_canvas_pdf(draw, pagesize=(595, 842)))
+    pdf[0].set_rotation(90)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    doc = read_pdf(buf.getvalue())
+    assert doc.body[0].text == "Landscape table"
+    (t,) = doc.tables
+    assert t.rows_text() == [["licence", "100", "7"], ["penalty", "", "3"]]
+    x0, top, x1, bottom = t.cells[0].box[1:]
+    assert (x0, top, x1, bottom) == pytest.approx((72, 75, 272, 95), abs=1)
