@@ -416,10 +416,92 @@ def extract_review(rows: list[Row]) -> TableResult:
             placed, note = place(values, len(OUTCOMES))
             _store(result, proceeding, placed or [None] * 5, note, "review_litigation")
         return result
+    for reader in (_review_small_tables, _review_outcome_rows):
+        cells = reader(rows)
+        if cells is not None:
+            for proceeding in PROCEEDINGS:
+                _store(result, proceeding, cells[proceeding], None, "review_litigation")
+            for row, _, _ in value_rows:
+                result.span(row)
+            return result
     result.notes.append(f"review_litigation: {len(value_rows)} rows of numbers, cannot tell which is which")
     for proceeding in PROCEEDINGS:
         result.cells[proceeding] = [None] * 5
     return result
+
+
+@lru_cache(maxsize=1 << 12)
+def _proceeding_named(label: str) -> str | None:
+    """The proceeding a label names, also as the first line of a wrapped
+    label (「行政诉讼（未经复议直」); a heading over all of table 4 names none."""
+    key = label_key(label)
+    if "复议后起诉" in key:
+        return "litigation_after_review"
+    if "未经复议" in key or "直接起诉" in key:
+        return "litigation_direct"
+    if re.fullmatch(r"行政复议(?:情况)?", key):
+        return "administrative_review"
+    return None
+
+
+def _review_small_tables(rows: list[Row]) -> dict | None:
+    """Table 4 as three small tables: a line naming the proceeding, a header
+    of the five outcomes, a row of five figures.  None unless each
+    proceeding is found once, its figures under a header naming all five."""
+    found: dict[str, Cells] = {}
+    context = None
+    header: list[str] | None = None
+    for row in rows:
+        labels, values, printed = classify_row(row.cells)
+        named = next(filter(None, map(_proceeding_named, labels)), None)
+        outcomes = [o for o in map(_outcome_of, labels) if o]
+        if not printed:
+            if named:
+                context = named
+            if len(outcomes) == 5 and set(outcomes) == set(OUTCOMES):
+                header = outcomes
+            continue
+        proceeding = named or context
+        if proceeding is None or header is None or len(values) != 5 or proceeding in found:
+            return None
+        found[proceeding] = _reorder(list(values), header)
+        context = None
+    return found if set(found) == set(PROCEEDINGS) else None
+
+
+def _review_outcome_rows(rows: list[Row]) -> dict | None:
+    """Table 4 printed one figure per line, each beside its outcome, the
+    proceedings named beside their group of five lines (centred, perhaps
+    wrapped) or above it.  None unless the lines form three groups of the
+    five outcomes, each naming exactly one proceeding."""
+    groups: list[dict] = []
+    pending = None
+    for row in rows:
+        labels, values, printed = classify_row(row.cells)
+        named = next(filter(None, map(_proceeding_named, labels)), None)
+        outcome = next(filter(None, map(_outcome_of, labels)), None)
+        if printed:
+            if outcome is None or len(values) != 1:
+                return None
+            if not groups or outcome in groups[-1]["cells"]:
+                groups.append({"cells": {}, "names": set()})
+                if pending:
+                    groups[-1]["names"].add(pending)
+                    pending = None
+            groups[-1]["cells"][outcome] = values[0]
+            if named:
+                groups[-1]["names"].add(named)
+        elif named:
+            # beside an unfinished group it names that group; after a
+            # finished one (or before any) it heads the next
+            if groups and len(groups[-1]["cells"]) < 5 and not groups[-1]["names"]:
+                groups[-1]["names"].add(named)
+            else:
+                pending = named
+    if len(groups) != 3 or any(len(g["names"]) != 1 or len(g["cells"]) != 5 for g in groups):
+        return None
+    found = {next(iter(g["names"])): [g["cells"][o] for o in OUTCOMES] for g in groups}
+    return found if set(found) == set(PROCEEDINGS) else None
 
 
 def _outcome_order(header: list[str]) -> list[str]:
@@ -480,6 +562,16 @@ def _active_labels(labels: tuple[str, ...]) -> tuple[bool, tuple[str, ...], tupl
             next(filter(None, map(_item_of, reversed(labels))), None))
 
 
+def _drop_fillers(values, expected: int):
+    """A row of table 2 with fewer metrics than the table has columns may
+    print a filler (「/」, 「——」) in the columns it does not have: trailing
+    no-figure markers beyond the row's metrics are not its cells."""
+    values = list(values)
+    while len(values) > expected and is_blank(values[-1]) and not is_empty(values[-1]):
+        values.pop()
+    return values
+
+
 def extract_active(rows: list[Row], template: str | None) -> TableResult:
     """Table 2: (article, item) -> raw cells in the template's metric order.
     result.extra['money_units'] gives the unit each money column's header
@@ -524,7 +616,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
                     units[m] = unit if units.get(m, unit) == unit else "?"
         result.found = True
         result.span(row)
-        placed, note = place(values, len(expected_metrics))
+        placed, note = place(_drop_fillers(values, len(expected_metrics)), len(expected_metrics))
         if placed is None and row.line is not None:
             deferred.append((item, row, values, note))
             widths[item] = len(expected_metrics)
