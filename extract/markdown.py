@@ -24,8 +24,11 @@ def looks_like_markdown(text: str) -> bool:
                for a, b in zip(lines, lines[1:]) if "-" in b)
 
 
+_BR_RE = re.compile(r"<\s*br\s*/?\s*>", re.I)
+
+
 def _cells(line: str) -> list[str]:
-    body = line.strip()
+    body = _BR_RE.sub("", line.strip())     # a line break inside a cell: one cell text
     if body.startswith("|"):
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):

@@ -221,10 +221,15 @@ def detect_template(table2_cells, request_rows: set[str]) -> tuple[str | None, l
     return None, []
 
 
+_HTML_TABLE_RE = re.compile(r"<\s*(?:table|td|tr|html|body)\b", re.I)
+
+
 def text_document(text: str) -> Document:
     """A decoded text file as a Document: HTML and Markdown by their own
     readers, anything else as text for the layout readers."""
-    if looks_like_html(text):
+    if looks_like_html(text) and not (looks_like_markdown(text) and not _HTML_TABLE_RE.search(text)):
+        # (Markdown may hold a <br> in its cells: it stays Markdown while
+        # its tables are pipe tables)
         return read_html(text)
     text = unify_newlines(text)
     if looks_like_markdown(text):

@@ -594,7 +594,9 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         if metrics:
             header = metrics
             result.span(row)
-        if not printed:
+        if not printed and not (item is not None and any(not is_empty(v) for v in values)):
+            # (a row naming its item with only 「无」 or 「-」 printed is a
+            # row of table 2: a blank there is accepted, not lost)
             pending = item
             continue
         block, header_text = "".join(header_text), []
