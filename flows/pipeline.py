@@ -27,7 +27,7 @@ from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.artifacts import create_table_artifact
 
 from extract.files import FileEntry, discover, parse_files
-from transform.frames import PARSER_VERSION, build_frames, empty_frames, held_in, mark_seen_duplicates
+from transform.frames import PARSER_VERSION, as_duplicates, build_frames, empty_frames, held_in, mark_seen_duplicates
 from transform.incremental import plan_run
 from transform.warehouse import DATASETS, Warehouse, drop_report_rows, fault_point, write_part
 
@@ -364,17 +364,43 @@ def _bounded(batches: list[list], staging_dir, docs_dir: str | None, window: int
         yield pending.popleft().result()
 
 
-def _resolve_duplicates(result: dict, seen: dict[str, str]) -> None:
-    """Reject reports whose content an earlier batch or a carried file holds,
-    rewriting this batch's parts without their rows."""
-    fixed, dup_ids = mark_seen_duplicates(result["reports"], seen)
-    if dup_ids:
+def _resolve_duplicates(result: dict, seen: dict[str, str], carried: set[str], demoted: dict[str, str]) -> None:
+    """Settle this batch's duplicates against the carried files and the
+    batches before it (see mark_seen_duplicates): reports rows rejected as
+    duplicates lose their rows from this batch's parts; carried holders
+    that a file of this batch takes over from go into `demoted`."""
+    fixed, dup_ids, lost = mark_seen_duplicates(result["reports"], seen, carried)
+    demoted.update(lost)
+    if fixed is not result["reports"]:
         parts = result["parts"]
         write_part(Path(parts["reports"]).parent.parent, "reports", fixed, Path(parts["reports"]).stem[len("part-"):])
-        for dataset, part in parts.items():
+        result["reports"] = fixed
+    if dup_ids:
+        for dataset, part in result["parts"].items():
             if dataset != "reports":
                 drop_report_rows(Path(part), dup_ids)
-        result["reports"] = fixed
+
+
+def _carried_holders(previous, unchanged: dict[str, str]) -> dict[str, str]:
+    """The contents the carried files hold: {report_id: path} from their
+    previous rows (a run leaves one readable holder per content)."""
+    kept = previous[held_in(previous["source_path"], unchanged)]
+    seen: dict[str, str] = {}
+    for path, rid, err in sorted(zip(kept["source_path"], kept["report_id"], kept["error"]), reverse=True):
+        if isinstance(rid, str) and not isinstance(err, str):
+            seen[rid] = path            # the path sorting first wins
+    return seen
+
+
+def _as_duplicates_table(holders: dict[str, str]):
+    """A carried reports part's rows with the paths in `holders` made
+    duplicates of the path each maps to (Staging.carry's fix)."""
+    import pyarrow as pa
+
+    def fix(table):
+        frame = as_duplicates(table.to_pandas(), holders)
+        return pa.Table.from_pandas(frame, schema=table.schema, preserve_index=False)
+    return fix
 
 
 @flow(name="xxgk-run", log_prints=False, validate_parameters=False,
@@ -407,19 +433,16 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
 
         staging = warehouse.begin()
         try:
-            seen: dict[str, str] = {}
-            if plan.unchanged:
-                t = time.perf_counter()
-                carried = staging.carry("reports", set(plan.unchanged), id_column="source_path")
-                carried_ids = set(plan.unchanged.values())
-                for dataset in DATASETS[1:]:
-                    staging.carry(dataset, carried_ids)
-                kept = previous[held_in(previous["source_path"], plan.unchanged)]
-                for rid, path, err in zip(kept["report_id"], kept["source_path"], kept["error"]):
-                    if isinstance(rid, str) and not isinstance(err, str):
-                        seen.setdefault(rid, path)
-                stage["write"] += time.perf_counter() - t
-                log.info("carried over %d unchanged reports", carried)
+            # Duplicates: of the readable files of one content, the one whose
+            # path sorts first holds it, whichever run saw which first.  The
+            # carried files' contents come from their previous rows, the
+            # parsed files' from their batches (in path order); a carried
+            # holder a parsed file takes over from is carried as its
+            # duplicate, so the carry waits for the batches.  (Files whose
+            # previous row was a duplicate are always parsed again: plan_run.)
+            seen = _carried_holders(previous, plan.unchanged) if plan.unchanged else {}
+            carried_holders = set(seen.values())
+            demoted: dict[str, str] = {}        # carried holder -> its content, now held by a parsed file
 
             batches = split_batches(plan.to_parse, workers, batch_size, docs=build_docs)
             docs_dir = str(Path(out_dir) / "docs") if build_docs else None
@@ -430,12 +453,24 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
                 summary.worker_seconds += sum(result["seconds"].values())
                 summary.worker_peak_rss_mb = max(summary.worker_peak_rss_mb, result["peak_rss_mb"])
                 t = time.perf_counter()
-                _resolve_duplicates(result, seen)
+                _resolve_duplicates(result, seen, carried_holders, demoted)
                 stage["write"] += time.perf_counter() - t
                 done_files += len(result["reports"])
                 elapsed = time.perf_counter() - started
                 log.info("batch %d/%d: %d/%d files (%.0f files/s)", i, len(batches), done_files,
                          len(plan.to_parse), done_files / max(elapsed, 1e-9))
+            if plan.unchanged:
+                t = time.perf_counter()
+                holders = {path: seen[rid] for path, rid in demoted.items()}
+                carried = staging.carry("reports", set(plan.unchanged), id_column="source_path",
+                                        fix_ids=set(holders), fix=_as_duplicates_table(holders))
+                # a demoted holder's content is held, rows and all, by a parsed file
+                carried_ids = set(plan.unchanged.values()) - set(demoted.values())
+                for dataset in DATASETS[1:]:
+                    staging.carry(dataset, carried_ids)
+                stage["write"] += time.perf_counter() - t
+                log.info("carried over %d unchanged reports%s", carried,
+                         f" ({len(demoted)} now duplicates of a file sorting first)" if demoted else "")
             t = time.perf_counter()
             empty = empty_frames()
             empty["validations"] = empty_validations()

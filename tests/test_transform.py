@@ -50,6 +50,31 @@ def test_duplicates_in_a_batch_and_across_batches():
     assert later["requests"].empty
 
 
+def test_build_frames_leaves_its_input_as_it_came():
+    batch = [_parsed(PIPE_REPORT, "same", "a.txt"), _parsed(PIPE_REPORT, "same", "b.txt")]
+    build_frames(batch)
+    assert batch[1].extraction is not None and batch[1].error is None
+
+
+def test_first_path_holds_against_carried_files_and_earlier_batches():
+    from transform.frames import mark_seen_duplicates
+
+    # c.txt is carried and held the content; this batch brings a.txt and b.txt
+    f = build_frames([_parsed(PIPE_REPORT, "same", "a.txt"), _parsed(PIPE_REPORT, "same", "b.txt"),
+                      _parsed(PIPE_REPORT, "other", "d.txt")])
+    seen = {"same": "c.txt"}
+    reports, drop, demoted = mark_seen_duplicates(f["reports"], seen, {"c.txt"})
+    assert demoted == {"c.txt": "same"} and drop == set() and seen == {"same": "a.txt", "other": "d.txt"}
+    reps = reports.set_index("source_path")
+    assert pd.isna(reps.loc["a.txt", "error"]) and reps.loc["b.txt", "error"] == "duplicate of a.txt"
+    # a later batch's copy of a.txt's content, and a copy made in-batch: both point at a.txt
+    f = build_frames([_parsed(PIPE_REPORT, "same", "e.txt"), _parsed(PIPE_REPORT, "same", "f.txt")])
+    reports, drop, demoted = mark_seen_duplicates(f["reports"], seen, {"c.txt"})
+    assert drop == {"same"} and demoted == {}
+    assert reports["error"].tolist() == ["duplicate of a.txt", "duplicate of a.txt"]
+    assert (reports["status"] == "rejected").all() and reports["template"].isna().all()
+
+
 def test_plan_run_incremental():
     prev = pd.DataFrame({"source_path": ["a", "b", "c"], "size": [1, 2, 3], "mtime_ns": [10, 20, 30],
                          "report_id": ["ra", "rb", "rc"], "parser_version": ["v1"] * 3, "error": [None] * 3})

@@ -28,6 +28,10 @@ ARTICLES = ("art20_1", "art20_5", "art20_6", "art20_8", "art20_9")
 ITEMS = tuple(dict.fromkeys(i for t in ("2019", "2021") for _, i in active_items(t)))
 METRICS = tuple(dict.fromkeys(m for t in ACTIVE_METRICS.values() for ms in t.values() for m in ms))
 STATUSES = ("ok", "invalid", "rejected")
+DUPLICATE_OF = "duplicate of "
+# What a rejected report's row leaves null (a duplicate's too: its content
+# is described once, by the row of the file that holds it).
+DUPLICATE_NULLS = ("template", "year", "agency", "layout", "notes", "tables_found")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -208,13 +212,12 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
 
     first_path: dict[str, str] = {}
     for position, p in enumerate(batch):
-        if p.report_id is not None and p.extraction is not None:
+        e, error, error_code = p.extraction, p.error, p.error_code     # p itself is left as it came
+        if p.report_id is not None and e is not None:
             if p.report_id in first_path:
-                p.extraction, p.error = None, f"duplicate of {first_path[p.report_id]}"
-                p.error_code = "duplicate"
+                e, error, error_code = None, DUPLICATE_OF + first_path[p.report_id], "duplicate"
             else:
                 first_path[p.report_id] = p.source_path
-        e = p.extraction
         rep["report_id"].append(p.report_id)
         rep["source_path"].append(p.source_path)
         rep["encoding"].append(p.encoding)
@@ -222,11 +225,11 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         rep["mtime_ns"].append(p.mtime_ns)
         rep["parser_version"].append(PARSER_VERSION)
         rep["status"].append("rejected" if e is None else None)
-        rep["error"].append(p.error if e is None else None)
-        rep["error_code"].append(p.error_code if e is None else None)
+        rep["error"].append(error if e is None else None)
+        rep["error_code"].append(error_code if e is None else None)
         rep["format"].append(p.format)
         if e is None:
-            for k in ("template", "year", "agency", "layout", "notes", "tables_found"):
+            for k in DUPLICATE_NULLS:
                 rep[k].append(None)
             continue
         rep["template"].append(e.template)
@@ -360,32 +363,70 @@ def _reports_frame(rep: dict) -> pd.DataFrame:
     return pd.DataFrame(frame)[list(rep)]
 
 
-def mark_seen_duplicates(reports: pd.DataFrame, seen: dict[str, str]) -> tuple[pd.DataFrame, set[str]]:
-    """Reject the reports whose content an earlier batch (or a carried-over
-    file) already holds: the reports rows with those marked, and their ids.
-    The other readable reports are recorded in ``seen``."""
-    live = reports["error"].isna() & reports["report_id"].notna()
-    dup = live & held_in(reports["report_id"], seen)
-    dup_ids: set[str] = set()
-    if dup.any():
-        reports = reports.copy()
-        reports.loc[dup, "error"] = ["duplicate of " + seen[r] for r in reports.loc[dup, "report_id"]]
-        reports.loc[dup, "status"] = "rejected"
-        reports.loc[dup, "error_code"] = "duplicate"
-        dup_ids = set(reports.loc[dup, "report_id"])
-    for rid, path in zip(reports.loc[live & ~dup, "report_id"], reports.loc[live & ~dup, "source_path"]):
-        seen[rid] = path
-    return reports, dup_ids
+def is_duplicate_error(error) -> bool:
+    return isinstance(error, str) and error.startswith(DUPLICATE_OF)
+
+
+def as_duplicates(reports: pd.DataFrame, holders: dict[str, str]) -> pd.DataFrame:
+    """The reports rows whose source_path is in ``holders`` turned into
+    duplicates of the path it gives: rejected, ``duplicate of <path>``,
+    nothing of the content (DUPLICATE_NULLS), as build_frames writes them."""
+    mask = held_in(reports["source_path"], holders)
+    if not mask.any():
+        return reports
+    reports = reports.copy()
+    reports.loc[mask, "error"] = [DUPLICATE_OF + holders[p] for p in reports.loc[mask, "source_path"]]
+    reports.loc[mask, "status"] = "rejected"
+    if "error_code" in reports:
+        reports.loc[mask, "error_code"] = "duplicate"
+    for column in DUPLICATE_NULLS:
+        reports.loc[mask, column] = None
+    return reports
+
+
+def mark_seen_duplicates(reports: pd.DataFrame, seen: dict[str, str], carried: set[str] | frozenset = frozenset()
+                         ) -> tuple[pd.DataFrame, set[str], dict[str, str]]:
+    """Settle a batch's duplicates against what the run holds so far.
+
+    ``seen`` maps each content (report_id) to the path holding it: carried
+    files (whose paths are in ``carried``) and the batches before this one,
+    which come in path order.  The holder of a content is its readable file
+    whose path sorts first: a live row whose content is held by a path
+    sorting first becomes its duplicate; one whose content a carried path
+    sorting after it held takes the content over (the carried holder is
+    returned, to be carried as a duplicate).  Copies build_frames marked
+    within the batch are pointed at the final holder.  Returns the fixed
+    reports rows, the report_ids whose rows this batch must drop (their
+    content is held elsewhere), and the carried holders that lost their
+    content ({path: report_id}).  ``seen`` is updated."""
+    fixed: dict[str, str] = {}
+    drop: set[str] = set()
+    demoted: dict[str, str] = {}
+    for rid, path, error in zip(reports["report_id"], reports["source_path"], reports["error"]):
+        if not isinstance(rid, str):
+            continue
+        holder = seen.get(rid)
+        if not isinstance(error, str):              # extracted, and first of its content in the batch
+            if holder is None:
+                seen[rid] = path
+            elif path < holder and holder in carried:
+                demoted[holder] = rid
+                seen[rid] = path
+            else:
+                fixed[path] = holder
+                drop.add(rid)
+        elif is_duplicate_error(error) and holder is not None and error != DUPLICATE_OF + holder:
+            fixed[path] = holder                    # its batch's first copy is not the holder
+    return as_duplicates(reports, fixed), drop, demoted
 
 
 def drop_seen_duplicates(frames: dict[str, pd.DataFrame], seen: dict[str, str]) -> dict[str, pd.DataFrame]:
     """mark_seen_duplicates on a batch's frames, dropping the duplicates'
     rows from every other dataset."""
-    reports, dup_ids = mark_seen_duplicates(frames["reports"], seen)
-    if dup_ids:
-        frames = {k: (v if k == "reports" else v[~v["report_id"].isin(dup_ids)].reset_index(drop=True))
-                  for k, v in frames.items()}
-        frames["reports"] = reports
+    reports, dup_ids, _ = mark_seen_duplicates(frames["reports"], seen)
+    frames = {k: (v if k == "reports" or not dup_ids else v[~v["report_id"].isin(dup_ids)].reset_index(drop=True))
+              for k, v in frames.items()}
+    frames["reports"] = reports
     return frames
 
 

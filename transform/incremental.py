@@ -48,7 +48,9 @@ def plan_run(entries: list[FileEntry], previous: pd.DataFrame | None, parser_ver
             plan.to_parse.append(e)
             continue
         same = old.size == e.size and old.mtime_ns == e.mtime_ns and not pd.isna(old.report_id)
-        # A duplicate's rows live under another path, which may have changed.
+        # A duplicate's rows live under another path, which may have gone or
+        # changed: parsed again, it takes them over when it must (the flow
+        # decides which copy holds a content; see mark_seen_duplicates).
         duplicate = isinstance(old.error, str) and old.error.startswith("duplicate of")
         if not same:
             plan.changed += 1

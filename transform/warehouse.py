@@ -149,12 +149,16 @@ class Staging:
         self.parts[dataset] += 1
         return self.dir / dataset / f"part-{tag}-{n:05d}.parquet"
 
-    def carry(self, dataset: str, keep_ids: set[str], id_column: str = "report_id") -> int:
-        """Bring the current version's rows whose report is in keep_ids."""
+    def carry(self, dataset: str, keep_ids: set[str], id_column: str = "report_id",
+              fix_ids: set[str] | None = None, fix=None) -> int:
+        """Bring the current version's rows whose report is in keep_ids.
+        A part holding rows whose id is in fix_ids is carried as
+        fix(its kept rows) (a table of the same schema) instead."""
         old = self.wh.dataset_dir(dataset)
         if old is None or not old.is_dir() or not keep_ids:
             return 0
         keep = pa.array(sorted(keep_ids), type=pa.string())
+        to_fix = pa.array(sorted(fix_ids), type=pa.string()) if fix_ids and fix is not None else None
         kept = 0
         for part in sorted(old.glob("*.parquet")):
             table = pq.read_table(part)
@@ -163,7 +167,10 @@ class Staging:
             if n == 0:
                 continue
             target = self._next_part(dataset, "old")
-            if n == table.num_rows:
+            fixing = to_fix is not None and pc.any(pc.is_in(table[id_column].cast(pa.string()), value_set=to_fix)).as_py()
+            if fixing:
+                pq.write_table(fix(table.filter(mask)), target, compression="zstd")
+            elif n == table.num_rows:
                 os.link(part, target)      # unchanged part: no copy
             else:
                 pq.write_table(table.filter(mask), target, compression="zstd")
