@@ -53,9 +53,19 @@ def _key(text: str) -> str:
     return label_key(text)
 
 
+_APPLICANT_NAMES = (("natural_person", "自然人"), ("commercial_enterprise", "商业企业"),
+                    ("research_institution", "科研机构"), ("social_welfare_org", "社会公益组织"),
+                    ("legal_service_org", "法律服务机构"))
+
+
+@lru_cache(maxsize=1 << 12)
 def _applicant_of(text: str) -> str | None:
+    """The applicant column a header cell names; also the first part of a
+    name wrapped in a narrow cell (「商业企」), when it starts one name only."""
     key = _key(text)
     hits = [a for a, p in _APPLICANT_PATTERNS if p.search(key)]
+    if not hits and len(key) >= 2:
+        hits = [a for a, name in _APPLICANT_NAMES if name.startswith(key)]
     return hits[0] if len(hits) == 1 else None
 
 
@@ -328,6 +338,9 @@ def read_requests(doc: Document) -> TableResult:
         for row in rows:
             own = row.key()
             if not row.printed:
+                if blank is not None and not any(row.values.values()) and own in (None, blank[1]):
+                    pending += "".join(strip_group_labels(row.labels))   # its label goes on
+                    continue
                 if blank is not None:
                     place(*blank)
                     blank = None
@@ -347,8 +360,8 @@ def read_requests(doc: Document) -> TableResult:
             key = own
             if key is None and pending:
                 key = match_text(pending + "".join(strip_group_labels(row.labels)))
-            if key is None and blank is not None:
-                key = blank[1]
+            if blank is not None and key in (None, blank[1]):
+                key = blank[1]          # the row of blanks was the first line of this row's label
             elif blank is not None:
                 place(*blank)
             blank, pending = None, ""
@@ -375,14 +388,20 @@ def read_review(doc: Document) -> TableResult:
             continue
         context = _proceeding_in(_preceding_text(doc.body, index))
         header = _Header(block.n_cols)
+        last_named = None
         for row in rows:
             if not row.printed:
                 header.add(row)
                 continue
             header.close()
             result.found = True
-            row_proceeding = next(filter(None, map(_proceeding_in, row.labels)), None)
             row_outcome = next(filter(None, map(_outcome_of, row.labels)), None)
+            named = next(filter(None, map(_proceeding_in, row.labels)), None)
+            if named:
+                last_named = named
+            # a row naming only its outcome belongs to the proceeding named
+            # above it (a label spanning the group, its span lost in Markdown)
+            row_proceeding = named or (last_named if row_outcome else None)
 
             def name_of(col, filled):
                 proceeding = row_proceeding or _proceeding_in(header.path(col, filled)) or context

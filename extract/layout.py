@@ -163,7 +163,8 @@ def rows_tabcell(lines: list[str], offset: int = 0, stripped: list[str] | None =
                 current = Row([], offset + i)
                 rows.append(current)
             current.cells.append(text)
-        elif current is not None and current.cells:
+        elif current is not None and current.cells and not is_value_like(current.cells[-1]):
+            # (a figure is never continued: text after one starts a row)
             current.cells[-1] += text
         else:
             current = Row([text], offset + i)
