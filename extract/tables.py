@@ -281,12 +281,40 @@ def extract_requests(rows: list[Row]) -> TableResult:
     width = len(APPLICANTS)
     guide, deferred = ColumnGuide(), []
     pending_key, pending_text = None, ""
+    # a row of figures whose label names no row yet: its label may go on
+    # in the line below (the figures printed beside a label's first line)
+    held: tuple[Row, tuple, str] | None = None
+
+    def take(row: Row, values, key: str) -> None:
+        result.found = True
+        result.span(row)
+        placed, note = place(values, width)
+        if placed is not None:
+            guide.learn(row, values)
+        elif row.line is not None:
+            deferred.append((key, row, values, note))
+            return
+        _store(result, key, placed or [None] * width, note, "requests")
+
+    def drop_held() -> None:
+        nonlocal held
+        if held is not None and result.found:
+            result.notes.append(f"requests: row with numbers but no known label: {' | '.join(held[0].cells)[:80]}")
+        held = None
+
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         header, opens, key, joined = _request_labels(labels)
         if header:
             result.span(row)        # header rows belong to the table, not the prose
         if not printed:
+            if held is not None and joined and not opens:
+                completed = match_text(held[2] + joined)
+                if completed is not None:
+                    take(held[0], held[1], completed)
+                    held = None
+                    continue
+            drop_held()
             if header or (not labels and not joined):
                 pending_key, pending_text = None, ""
             elif not joined:
@@ -297,24 +325,20 @@ def extract_requests(rows: list[Row]) -> TableResult:
                 pending_text += joined
                 pending_key = pending_key or match_text(pending_text)
             continue
+        drop_held()
         if key is None and pending_text:
             key = match_text(pending_text + joined)
         if key is None:
             key = pending_key
+        if key is None and joined:
+            held = (row, values, pending_text + joined)
         pending_key, pending_text = None, ""
         if key is None:
-            if result.found:
+            if held is None and result.found:
                 result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.cells)[:80]}")
             continue
-        result.found = True
-        result.span(row)
-        placed, note = place(values, width)
-        if placed is not None:
-            guide.learn(row, values)
-        elif row.line is not None:
-            deferred.append((key, row, values, note))
-            continue
-        _store(result, key, placed or [None] * width, note, "requests")
+        take(row, values, key)
+    drop_held()
     _place_deferred(result, guide, deferred, width, "requests")
     return result
 
