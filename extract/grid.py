@@ -335,8 +335,19 @@ def read_requests(doc: Document) -> TableResult:
 
         pending = ""
         blank: tuple[_GridRow, str] | None = None   # a named row of blank cells, not yet stored
+        held: tuple[_GridRow, str] | None = None    # figures whose label goes on in the row below
         for row in rows:
             own = row.key()
+            if held is not None:
+                completed = None
+                if not row.printed and not any(row.values.values()):
+                    completed = match_text(held[1] + "".join(strip_group_labels(row.labels)))
+                if completed is not None:
+                    place(held[0], completed)
+                    held = None
+                    continue
+                result.notes.append(f"requests: row with numbers but no known label: {held[1][:80]}")
+                held = None
             if not row.printed:
                 if blank is not None and not any(row.values.values()) and own in (None, blank[1]):
                     pending += "".join(strip_group_labels(row.labels))   # its label goes on
@@ -367,12 +378,14 @@ def read_requests(doc: Document) -> TableResult:
             blank, pending = None, ""
             if key is None:
                 if row.labels:
-                    result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.labels)[:80]}")
+                    held = (row, "".join(strip_group_labels(row.labels)))
                 continue
             result.found = True
             place(row, key)
         if blank is not None:
             place(*blank)
+        if held is not None:
+            result.notes.append(f"requests: row with numbers but no known label: {held[1][:80]}")
     return result
 
 
