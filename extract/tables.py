@@ -411,8 +411,11 @@ def extract_review(rows: list[Row]) -> TableResult:
             value_rows.append((row, labels, values))
         header_outcomes.extend(outcomes)
     if not value_rows:
+        # words about 复议 and 诉讼 without a figure are prose (a notice, a
+        # heading), not a table: the table is missing
         if result.found:
             result.notes.append("review_litigation: no row of numbers found")
+            result.found = False
         return result
     result.found = True
     order = _outcome_order(header_outcomes)
