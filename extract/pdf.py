@@ -18,6 +18,7 @@ paragraphs only.
 from __future__ import annotations
 
 import ctypes
+import re
 from bisect import bisect_right
 
 import pypdfium2 as pdfium
@@ -330,9 +331,70 @@ def _page_text(tp) -> str:
     return tp.get_text_range(0, n) if n > 0 else ""
 
 
+# Figures set apart on a line: a page that may hold a table without rules.
+_FIGURES_RE = re.compile(r"\d\s{1,}\d|\S\s+\d+\s*$", re.M)
+
+
 def _plain_page(text: str, page: int) -> list:
     return [Paragraph(line.strip(), page) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             if line.strip()]
+
+
+def _laid_out_page(tp, text: str, page: int, view) -> list:
+    """A page without rules, each line laid out as pdftotext -layout does:
+    characters at their horizontal position in columns of half a character,
+    so that figures set in columns without borders keep their columns
+    (two spaces or more between cells) for the space-aligned reader."""
+    n = tp.count_chars()
+    if len(text) != n:
+        text = "".join(chr(raw.FPDFText_GetUnicode(tp.raw, i) or 32) for i in range(n))
+    rect = raw.FS_RECTF()
+    ref = ctypes.byref(rect)
+    get_box, is_gen = raw.FPDFText_GetLooseCharBox, raw.FPDFText_IsGenerated
+    chars = []
+    for i in range(n):
+        ch = text[i]
+        if ch in _NEWLINES or ch.isspace() or is_gen(tp.raw, i) or not get_box(tp.raw, i, ref):
+            continue
+        xa, ya = view(rect.left, rect.top)
+        xb, yb = view(rect.right, rect.bottom)
+        chars.append(((ya + yb) / 2, min(xa, xb), max(xa, xb), abs(yb - ya), ch))
+    # lines by where the characters sit, not by the order they were drawn
+    # in (a table's cells are drawn one by one, each its own text object)
+    chars.sort()
+    lines: list[list] = []
+    for cy, x0, x1, h, ch in chars:
+        if lines and cy - lines[-1][0][0] <= max(h, 1.0) * 0.5:
+            lines[-1].append((cy, x0, x1, h, ch))
+        else:
+            lines.append([(cy, x0, x1, h, ch)])
+    lines = [[(x0, x1, h, ch) for _, x0, x1, h, ch in line] for line in lines]
+    heights = sorted(h for line in lines for _, _, h, _ in line if h > 0)
+    size = heights[len(heights) // 2] if heights else 10.0
+    unit = size / 2
+    out = []
+    for line in lines:
+        if not line:
+            continue
+        line.sort()
+        parts, col, prev_x1 = [], 0, None
+        for x0, x1, _, ch in line:
+            if prev_x1 is not None:
+                gap = x0 - prev_x1
+                target = int(round(x0 / unit))
+                if gap > size * 0.9:
+                    parts.append(" " * max(2, target - col))
+                    col = max(col + 2, target)
+                elif gap > size * 0.25 and not (_wide(ch) or _wide(parts[-1][-1])):
+                    parts.append(" ")
+                    col += 1
+            parts.append(ch)
+            col += 2 if _wide(ch) else 1
+            prev_x1 = x1
+        s = "".join(parts).rstrip()
+        if s.strip():
+            out.append(Paragraph(s, page))
+    return out
 
 
 def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list, view) -> list:
@@ -412,6 +474,8 @@ def read_pdf(data: bytes) -> Document:
                 hs, vs = _page_rules(pg, view)
                 if hs and vs and text.strip():
                     body.extend(_ruled_page(pg, tp, text, index, hs, vs, view))
+                elif _FIGURES_RE.search(text):
+                    body.extend(_laid_out_page(tp, text, index, view))
                 else:
                     body.extend(_plain_page(text, index))
             finally:

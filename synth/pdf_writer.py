@@ -92,6 +92,8 @@ class _Writer:
         self.c.drawString(x, baseline, s)
 
     def rule(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        if self.rules == "none":
+            return          # a table set in columns without rules (exporters that drop borders)
         if self.rules == "rects":
             t = 0.5
             if y0 == y1:
