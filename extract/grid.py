@@ -468,10 +468,12 @@ def read_active(doc: Document, template: str | None) -> TableResult:
                 next(filter(None, map(_item_of, reversed(row.labels))), None)
             if any(map(_names_article, row.labels)) and not row.printed:
                 header = _Header(table.n_cols)
-            if not row.printed:
+            if not row.printed and not (item is not None and row.values):
                 header.add(row)
                 pending = item or pending
                 continue
+            # (a row naming its item with its cells printed blank is a row
+            # of table 2, whose blanks are accepted, not lost)
             header.close()
             item = item or pending
             pending = None
