@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .document import Cell, Document, Paragraph, Table
 from .normalise import is_blank, label_key, squash, strip_cell
-from .tables import TableResult, _is_request_header, _item_of, _kind_of, _metric_candidates, _names_article, _cell_name, _store, \
+from .tables import TableResult, _is_request_header, _NUMBERED_RE, _item_of, _kind_of, _metric_candidates, _names_article, _cell_name, _store, \
     match_text, _LABEL, _EMPTY, _FIGURE, strip_group_labels
 from .templates import ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS
 from .units import header_money_unit
@@ -104,9 +104,12 @@ class _GridRow:
     cells: list[Cell | None]
 
     def key(self) -> str | None:
-        """The table-3 row its labels name: its own labels first (a label
-        spanning it from above groups rows; it names a row only alone)."""
-        return _row_key(self.own) or _row_key(self.labels) if self.labels else None
+        """The table-3 row its labels name: its own labels (the cells that
+        start in it); only a row all of whose labels span it from above is
+        named by them."""
+        if self.own:
+            return _row_key(self.own)
+        return _row_key(self.labels) if self.labels else None
 
 
 def _grid_rows(table: Table) -> list[_GridRow]:
@@ -335,22 +338,41 @@ def read_requests(doc: Document) -> TableResult:
 
         pending = ""
         blank: tuple[_GridRow, str] | None = None   # a named row of blank cells, not yet stored
-        held: tuple[_GridRow, str] | None = None    # figures whose label goes on in the row below
+        # a row of figures waits for the next row, which may go on with its
+        # label (「2．其他」 over 「法律行政法规禁止公开」 names another row
+        # than 「2．其他」 alone; a label naming no row yet may be completed)
+        held: tuple[_GridRow, str, str | None] | None = None
+
+        def settle(continuation: _GridRow | None = None) -> bool:
+            nonlocal held
+            if held is None:
+                return False
+            row, text, key = held
+            held = None
+            if continuation is not None:
+                completed = match_text(text + "".join(strip_group_labels(continuation.own or continuation.labels)))
+                if completed is not None:
+                    result.found = True
+                    place(row, completed)
+                    return True
+            if key is not None:
+                result.found = True
+                place(row, key)
+            else:
+                result.notes.append(f"requests: row with numbers but no known label: {text[:80]}")
+            return False
+
         for row in rows:
             own = row.key()
             if held is not None:
-                completed = None
-                if not row.printed and not any(row.values.values()):
-                    completed = match_text(held[1] + "".join(strip_group_labels(row.labels)))
-                if completed is not None:
-                    place(held[0], completed)
-                    held = None
+                continues = (not row.printed and not any(row.values.values()) and row.own
+                             and not _NUMBERED_RE.match("".join(strip_group_labels(row.own))))
+                if continues and settle(row):
                     continue
-                result.notes.append(f"requests: row with numbers but no known label: {held[1][:80]}")
-                held = None
+                settle()
             if not row.printed:
                 if blank is not None and not any(row.values.values()) and own in (None, blank[1]):
-                    pending += "".join(strip_group_labels(row.labels))   # its label goes on
+                    pending += "".join(strip_group_labels(row.own or row.labels))   # its label goes on
                     continue
                 if blank is not None:
                     place(*blank)
@@ -360,32 +382,35 @@ def read_requests(doc: Document) -> TableResult:
                 if own is not None and row.values and not any(map(_is_request_header, row.labels)):
                     # a row printed blank: stored as such, unless the next
                     # row's figures continue its label (a label over two rows)
-                    blank, pending = (row, own), "".join(strip_group_labels(row.labels))
+                    blank, pending = (row, own), "".join(strip_group_labels(row.own or row.labels))
                     result.found = True
                     continue
                 header.add(row)
-                if own is not None or pending:
-                    pending += "".join(strip_group_labels(row.labels))
+                opening = "".join(strip_group_labels(row.own))
+                if own is not None or pending or (opening and _NUMBERED_RE.match(opening)):
+                    # a label's first line, its figures in a row below
+                    pending += "".join(strip_group_labels(row.own or row.labels))
                 continue
             header.close()
             key = own
             if key is None and pending:
-                key = match_text(pending + "".join(strip_group_labels(row.labels)))
+                key = match_text(pending + "".join(strip_group_labels(row.own or row.labels)))
             if blank is not None and key in (None, blank[1]):
                 key = blank[1]          # the row of blanks was the first line of this row's label
             elif blank is not None:
                 place(*blank)
+            own_text = "".join(strip_group_labels(row.own or row.labels))
             blank, pending = None, ""
+            if own_text and (key is None or key == own):
+                held = (row, own_text, key)
+                continue
             if key is None:
-                if row.labels:
-                    held = (row, "".join(strip_group_labels(row.labels)))
                 continue
             result.found = True
             place(row, key)
+        settle()
         if blank is not None:
             place(*blank)
-        if held is not None:
-            result.notes.append(f"requests: row with numbers but no known label: {held[1][:80]}")
     return result
 
 

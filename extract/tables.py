@@ -212,8 +212,17 @@ def is_group_label(label: str) -> bool:
     return _GROUP_LABEL_RE.match(label_key(label)) is not None
 
 
+@lru_cache(maxsize=1 << 14)
+def _is_other_group(label: str) -> bool:
+    return label_key(label) == "其他处理"
+
+
 def strip_group_labels(labels) -> list[str]:
-    return [label for label in labels if not is_group_label(label)]
+    """The labels that may name a row: group labels left out, and
+    「（六）其他处理」 too where another label follows it in the row (the
+    2021 template's group over three sub-rows; alone it is the 2019 row)."""
+    labels = [label for label in labels if not is_group_label(label)]
+    return [label for i, label in enumerate(labels) if i == len(labels) - 1 or not _is_other_group(label)]
 
 
 def _match(labels: list[str]) -> str | None:
@@ -281,9 +290,10 @@ def extract_requests(rows: list[Row]) -> TableResult:
     width = len(APPLICANTS)
     guide, deferred = ColumnGuide(), []
     pending_key, pending_text = None, ""
-    # a row of figures whose label names no row yet: its label may go on
-    # in the line below (the figures printed beside a label's first line)
-    held: tuple[Row, tuple, str] | None = None
+    # a row of figures waits for the next line, which may go on with its
+    # label: 「2．其他」 over 「法律行政法规禁止公开」 names another row than
+    # 「2．其他」 alone, and a label naming no row yet may be completed
+    held: tuple[Row, tuple, str, str | None] | None = None
 
     def take(row: Row, values, key: str) -> None:
         result.found = True
@@ -296,11 +306,23 @@ def extract_requests(rows: list[Row]) -> TableResult:
             return
         _store(result, key, placed or [None] * width, note, "requests")
 
-    def drop_held() -> None:
+    def settle(completion: str | None = None) -> bool:
+        """Store the held row, its label completed by `completion` when
+        that names a row; True when the completion was used."""
         nonlocal held
-        if held is not None and result.found:
-            result.notes.append(f"requests: row with numbers but no known label: {' | '.join(held[0].cells)[:80]}")
+        if held is None:
+            return False
+        row, values, text, key = held
         held = None
+        completed = match_text(text + completion) if completion else None
+        if completed is not None:
+            take(row, values, completed)
+            return True
+        if key is not None:
+            take(row, values, key)
+        elif result.found:
+            result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.cells)[:80]}")
+        return False
 
     for row in rows:
         labels, values, printed = classify_row(row.cells)
@@ -308,13 +330,9 @@ def extract_requests(rows: list[Row]) -> TableResult:
         if header:
             result.span(row)        # header rows belong to the table, not the prose
         if not printed:
-            if held is not None and joined and not opens:
-                completed = match_text(held[2] + joined)
-                if completed is not None:
-                    take(held[0], held[1], completed)
-                    held = None
-                    continue
-            drop_held()
+            if held is not None and joined and not _NUMBERED_RE.match(joined) and settle(joined):
+                continue
+            settle()
             if header or (not labels and not joined):
                 pending_key, pending_text = None, ""
             elif not joined:
@@ -325,20 +343,27 @@ def extract_requests(rows: list[Row]) -> TableResult:
                 pending_text += joined
                 pending_key = pending_key or match_text(pending_text)
             continue
-        drop_held()
+        if held is not None:
+            # a cell stream (one cell per paragraph) runs the rest of the
+            # held row's label into this row's labels
+            rest = strip_group_labels(labels)
+            if len(rest) > 1 and not _NUMBERED_RE.match(rest[0]) and settle(rest[0]):
+                header, opens, key, joined = _request_labels(tuple(rest[1:]))
+        settle()
+        own = key
         if key is None and pending_text:
             key = match_text(pending_text + joined)
         if key is None:
             key = pending_key
-        if key is None and joined:
-            held = (row, values, pending_text + joined)
+        text = joined if own is not None else pending_text + joined     # its own label names it: no pending text
         pending_key, pending_text = None, ""
+        if joined and (key is None or key == own):
+            held = (row, values, text, key)
+            continue
         if key is None:
-            if held is None and result.found:
-                result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.cells)[:80]}")
             continue
         take(row, values, key)
-    drop_held()
+    settle()
     _place_deferred(result, guide, deferred, width, "requests")
     return result
 

@@ -37,6 +37,9 @@ class Style:
         self.space_after_paren = rng.random() < 0.3
         self.wrap_headers = rng.random() < 0.6
         self.blank_marker = rng.choice(BLANK_MARKERS)
+        # long table-3 labels wrapped over two rows of the table, the
+        # figures beside the first or the second part (narrow label columns)
+        self.wrap_labels = rng.random() < 0.3 and layout not in ("spaced",)
 
     def number(self, v: float | int, signed: bool = False) -> str:
         iv = int(v)
@@ -145,6 +148,20 @@ def grid_table3(t: Truth, st: Style) -> Grid:
                 cells.append(st.blank_marker)
             else:
                 cells.append(st.number(v))
+        last = max(i for i, label in enumerate(labels) if label)
+        if st.wrap_labels and len(labels[last]) > 7 and st.rng.random() < 0.3:
+            cut = st.rng.randint(4, len(labels[last]) - 3)
+            first = [None] * len(labels)
+            first[last] = labels[last][:cut]
+            rest = list(labels)
+            rest[last] = labels[last][cut:]
+            if st.rng.random() < 0.5:
+                rows += [first + [""] * len(cells), rest + cells]      # figures beside the label's end
+            else:
+                first[:last] = labels[:last]
+                rest[:last] = [None] * last
+                rows += [first + cells, rest + [""] * len(cells)]      # figures beside its start
+            continue
         rows.append(labels + cells)
     return rows
 
