@@ -213,3 +213,80 @@ def validate_across(reports: pd.DataFrame, requests: pd.DataFrame, review: pd.Da
             validator.build_docs()
     frames = [f for f in frames if not f.empty] or [_validations_frame([], "prose", run_id)]
     return pd.concat(frames, ignore_index=True).sort_values(["report_id", "expectation"], ignore_index=True)
+
+
+_READ = {
+    "reports": None,
+    "requests": ["report_id", "row", "applicant", "value"],
+    "review_litigation": ["report_id", "proceeding", "outcome", "value"],
+    "sections": ["report_id", "number", "text"],
+}
+_ROWS = {"requests": ("row", sorted({r for rs in _REQUEST_MEASURES.values() for r in rs} | {"carried_forward"})),
+         "review_litigation": ("outcome", ["total"])}
+
+
+def _read_staged(staging_dir: Path, dataset: str) -> pd.DataFrame | None:
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    d = staging_dir / dataset
+    if not any(d.glob("*.parquet")):
+        return None
+    data = ds.dataset(sorted(str(p) for p in d.glob("*.parquet")), format="parquet")
+    columns = [c for c in (_READ[dataset] or data.schema.names) if c in data.schema.names]
+    if dataset == "reports":
+        columns = [c for c in ("report_id", "source_path", "year", "error", "agency_key", "primary")
+                   if c in data.schema.names]
+    where = None
+    if dataset in _ROWS:
+        column, values = _ROWS[dataset]
+        where = pc.is_in(pc.field(column).cast("string"), value_set=__import__("pyarrow").array(values))
+    return data.to_table(columns=columns, filter=where).to_pandas()
+
+
+def refresh_staged(staging_dir: str | os.PathLike, run_id: str | None = None,
+                   docs_dir: str | os.PathLike | None = None) -> int:
+    """Evaluate the expectations across documents on a staged version (all
+    of it: this run's batches and the carried reports) and make its
+    validations hold these rows in place of earlier prose/cross_year rows.
+    Carried validations parts are hard links into the previous version:
+    a part that must change is written beside and renamed over its link,
+    never rewritten in place.  Returns the number of rows written."""
+    import uuid
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .validate import SCOPES
+
+    staging_dir = Path(staging_dir)
+    frames = {d: _read_staged(staging_dir, d) for d in _READ}
+    if frames["reports"] is None:
+        return 0
+    rows = validate_across(frames["reports"], frames["requests"], frames["review_litigation"],
+                           frames["sections"], run_id=run_id, docs_dir=docs_dir)
+    validations = staging_dir / "validations"
+    for part in sorted(validations.glob("*.parquet")):
+        table = pq.read_table(part)
+        names = table.schema.names
+        frame = None
+        if "scope" in names:
+            scope = table.column("scope").to_pandas().astype("string")
+            if scope.isna().any() or (scope != "report").any():
+                frame = table.to_pandas()
+                frame = frame[frame["scope"].astype("string").fillna("report").eq("report").to_numpy()]
+        else:       # written before validations had a scope: the report's own rows
+            frame = table.to_pandas()
+        if frame is None:
+            continue
+        frame = frame.assign(scope=pd.Categorical(["report"] * len(frame), categories=SCOPES))
+        if "run_id" not in frame.columns:
+            frame["run_id"] = pd.array([None] * len(frame), dtype="string")
+        tmp = part.with_name(f".{part.name}.{uuid.uuid4().hex[:8]}")
+        pq.write_table(pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False), tmp,
+                       compression="zstd")
+        os.replace(tmp, part)
+    if not rows.empty:
+        pq.write_table(pa.Table.from_pandas(rows, preserve_index=False),
+                       validations / "part-across.parquet", compression="zstd")
+    return len(rows)
