@@ -220,7 +220,10 @@ class Validator:
 
     def build_docs(self) -> None:
         if self.docs_dir is not None:
+            from .docs_offline import make_offline
+
             self.context.build_data_docs(site_names=["xxgk"])
+            make_offline(self.docs_dir)     # pages that load nothing from the network
 
 
 def _present(reports: pd.Series) -> list[str]:
