@@ -214,7 +214,10 @@ class Validator:
         else:
             evaluated = every_report
         failures: dict[str, list[str]] = {}
-        for entry in failing_rows(er.result.get("unexpected_index_list") or [], view, name_columns(subject, kwargs)):
+        columns = name_columns(subject, kwargs)
+        for entry in failing_rows(er.result.get("unexpected_index_list") or [], view, columns):
+            # a docs run names rows by source_path too: details say the same either way
+            entry = {c: entry[c] for c in columns if c in entry}
             failures.setdefault(entry["report_id"], []).append(describe(entry, kwargs, espec["meta"].get("details")))
         return name, evaluated, failures
 
