@@ -19,17 +19,47 @@ from .gx_memo import validation_memos
 from .views import SUBJECT_COLUMNS, build_views
 
 SUITES_DIR = Path(__file__).with_name("suites")
+# Expectations across documents (expectations.across): a report's prose
+# against its tables, a report against the same body's report of the year
+# before.  Their failures are findings, never a report's status.
+ACROSS_SUITES_DIR = SUITES_DIR / "across"
+SCOPES = ("report", "cross_year", "prose")
 MAX_DETAILS = 5
 log = logging.getLogger("xxgk.validate")
 
 
-def load_suite_specs() -> dict[str, dict]:
+def load_suite_specs(directory: Path = SUITES_DIR) -> dict[str, dict]:
     """suite name -> its JSON (the files are the source of truth)."""
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SUITES_DIR.glob("*.json"))}
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))}
 
 
 def expectation_names() -> list[str]:
-    return sorted({e["meta"]["name"] for s in load_suite_specs().values() for e in s["expectations"]})
+    """Every expectation's stable name, the per-report suites' and those across documents."""
+    return sorted({e["meta"]["name"] for d in (SUITES_DIR, ACROSS_SUITES_DIR)
+                   for s in load_suite_specs(d).values() for e in s["expectations"]})
+
+
+def across_expectation_names() -> set[str]:
+    return {e["meta"]["name"] for s in load_suite_specs(ACROSS_SUITES_DIR).values() for e in s["expectations"]}
+
+
+_RUN_ID: dict[str, str] = {}
+
+
+def current_run_id() -> str:
+    """The run's id: the Prefect flow run's (also inside its task runs, in
+    any worker), else one uuid per process."""
+    try:
+        from prefect.runtime import flow_run
+
+        rid = flow_run.id
+    except Exception:       # no Prefect, or no run context: a run of its own
+        rid = None
+    if rid:
+        return str(rid)
+    import uuid
+
+    return _RUN_ID.setdefault("id", str(uuid.uuid4()))
 
 
 def quiet_gx_logging() -> None:
@@ -66,7 +96,11 @@ def skip_batch_fingerprints() -> bool:
 class Validator:
     """Holds the GX context, suites and checkpoints for one run."""
 
-    def __init__(self, docs_dir: str | os.PathLike | None = None):
+    def __init__(self, docs_dir: str | os.PathLike | None = None, suites_dir: Path = SUITES_DIR,
+                 subjects: dict[str, list[str]] | None = None, scope: str = "report"):
+        """suites_dir: the suites this context runs (one per view);
+        subjects: view name -> the columns besides report_id that name a
+        failing row; scope: the validations rows' scope."""
         from .gx_import import import_great_expectations
 
         gx = import_great_expectations()
@@ -80,6 +114,8 @@ class Validator:
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.docs_dir = Path(docs_dir) if docs_dir else None
+        self.subjects = SUBJECT_COLUMNS if subjects is None else subjects
+        self.scope = scope
         if self.docs_dir is not None:
             self.context.add_data_docs_site(
                 site_name="xxgk",
@@ -91,7 +127,7 @@ class Validator:
                 },
             )
         source = self.context.data_sources.add_pandas("xxgk")
-        self.specs = load_suite_specs()
+        self.specs = load_suite_specs(suites_dir)
         self.checkpoints = {}
         self.batches = {}
         self.suites = {}
@@ -103,10 +139,12 @@ class Validator:
                 notes=spec.get("notes")))
             definition = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=name, data=batch, suite=suite))
-            # Data Docs: COMPLETE with report_id (and what failed) as index
-            # columns, so the docs name every failing row.
+            # Data Docs: COMPLETE with report_id, the report's source_path
+            # (and what failed) as index columns, so the docs name every
+            # failing row and its file.
             named = {"result_format": "COMPLETE",
-                     "unexpected_index_column_names": ["report_id", *SUBJECT_COLUMNS[name]]}
+                     "unexpected_index_column_names": list(dict.fromkeys(
+                         ["report_id", "source_path", *self.subjects[name]]))}
             self.checkpoints[name] = self.context.checkpoints.add(gx.Checkpoint(
                 name=name, validation_definitions=[definition], result_format=named))
             self.batches[name], self.suites[name] = batch, suite
@@ -116,7 +154,8 @@ class Validator:
 
         return get_expectation_impl(spec["type"])(**spec["kwargs"], meta=spec.get("meta"))
 
-    def validate(self, frames: dict[str, pd.DataFrame], for_docs: bool = False) -> pd.DataFrame:
+    def validate(self, frames: dict[str, pd.DataFrame], for_docs: bool = False,
+                 run_id: str | None = None) -> pd.DataFrame:
         """The validations rows for every extracted report of the batch.
 
         for_docs runs each view's Checkpoint, which stores the results for
@@ -125,9 +164,19 @@ class Validator:
         memory (a long run would grow with the corpus) or paying their
         serialisation."""
         views = build_views(frames)
+        if for_docs:
+            paths = _source_paths(frames["reports"])
+            for view in views.values():
+                if "source_path" not in view.columns and not view.empty:
+                    view["source_path"] = view["report_id"].map(paths).astype("string")
+        return self.validate_views(views, for_docs, run_id)
+
+    def validate_views(self, views: dict[str, pd.DataFrame], for_docs: bool = False,
+                       run_id: str | None = None) -> pd.DataFrame:
+        """The validations rows of views already built (suite name -> frame)."""
         with validation_memos():
             parts = [part for name in self.specs for part in self._validate_view(name, views[name], for_docs)]
-        return _validations_frame(parts)
+        return _validations_frame(parts, self.scope, run_id or current_run_id())
 
     def _validate_view(self, name: str, view: pd.DataFrame, for_docs: bool) -> list[tuple]:
         """One suite on its view: (expectation, evaluated reports, failures) per expectation."""
@@ -147,7 +196,7 @@ class Validator:
         for er, espec in zip(run.results, self.specs[name]["expectations"]):
             if every_report is None and not espec["kwargs"].get("row_condition"):
                 every_report = _present(view["report_id"])
-            parts.append(self._collect(er, espec, view, ["report_id", *SUBJECT_COLUMNS[name]], every_report))
+            parts.append(self._collect(er, espec, view, ["report_id", *self.subjects[name]], every_report))
         return parts
 
     def _collect(self, er, espec: dict, view: pd.DataFrame, subject: list[str],
@@ -165,13 +214,19 @@ class Validator:
         else:
             evaluated = every_report
         failures: dict[str, list[str]] = {}
-        for entry in failing_rows(er.result.get("unexpected_index_list") or [], view, name_columns(subject, kwargs)):
+        columns = name_columns(subject, kwargs)
+        for entry in failing_rows(er.result.get("unexpected_index_list") or [], view, columns):
+            # a docs run names rows by source_path too: details say the same either way
+            entry = {c: entry[c] for c in columns if c in entry}
             failures.setdefault(entry["report_id"], []).append(describe(entry, kwargs, espec["meta"].get("details")))
         return name, evaluated, failures
 
     def build_docs(self) -> None:
         if self.docs_dir is not None:
+            from .docs_offline import make_offline
+
             self.context.build_data_docs(site_names=["xxgk"])
+            make_offline(self.docs_dir)     # pages that load nothing from the network
 
 
 def _present(reports: pd.Series) -> list[str]:
@@ -185,7 +240,14 @@ def _present(reports: pd.Series) -> list[str]:
     return list(reports.dropna().unique())
 
 
-def _validations_frame(parts: list[tuple]) -> pd.DataFrame:
+def _source_paths(reports: pd.DataFrame) -> dict:
+    """report_id -> the path of the file that holds it (a rejected
+    duplicate's row names the same id: the holder's row wins)."""
+    held = reports[reports["report_id"].notna()].sort_values("error", na_position="first", kind="stable")
+    return dict(zip(held["report_id"][::-1], held["source_path"][::-1]))
+
+
+def _validations_frame(parts: list[tuple], scope: str = "report", run_id: str | None = None) -> pd.DataFrame:
     """One row per (report, expectation) evaluated, sorted by both: a
     report fails an expectation when any of its rows did (expectations of
     one name in several suites count as one)."""
@@ -209,6 +271,8 @@ def _validations_frame(parts: list[tuple]) -> pd.DataFrame:
                                                  categories=order),
         "success": pd.array(success, dtype="boolean"),
         "details": pd.array(details, dtype="string"),
+        "scope": pd.Categorical([scope] * len(report_ids), categories=SCOPES),
+        "run_id": pd.array([run_id] * len(report_ids), dtype="string"),
     })
     return frame.sort_values(["report_id", "expectation"], ignore_index=True)
 
@@ -298,8 +362,14 @@ def _num(v) -> float:
 
 
 def statuses(reports: pd.DataFrame, validations: pd.DataFrame) -> pd.Series:
-    """ok / invalid / rejected per reports row."""
-    failed = set(validations.loc[~validations["success"].astype(bool), "report_id"])
+    """ok / invalid / rejected per reports row.  Only the report's own
+    expectations (scope ``report``) decide: a finding across documents
+    (prose against tables, the year before) never makes a report invalid."""
+    own = ~validations["expectation"].astype(str).isin(across_expectation_names())
+    if "scope" in validations.columns:
+        own &= validations["scope"].astype("string").fillna("report").eq("report").to_numpy()
+    failing = own & ~validations["success"].astype(bool)
+    failed = set(validations.loc[failing, "report_id"])
     rejected = reports["error"].notna()
     status = pd.Series("ok", index=reports.index, dtype="string")
     status[reports["report_id"].isin(failed)] = "invalid"
@@ -313,4 +383,6 @@ def empty_validations() -> pd.DataFrame:
         "expectation": pd.Categorical([], categories=expectation_names()),
         "success": pd.array([], dtype="boolean"),
         "details": pd.array([], dtype="string"),
+        "scope": pd.Categorical([], categories=SCOPES),
+        "run_id": pd.array([], dtype="string"),
     })

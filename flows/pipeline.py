@@ -411,7 +411,8 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
     """batch_size None: as many files per batch as keep `workers` busy to
     the end, at most DEFAULT_BATCH, the Data Docs batch at most DOCS_BATCH
     (see flows.defaults.split_batches)."""
-    from expectations.validate import empty_validations
+    from expectations.across import refresh_staged
+    from expectations.validate import current_run_id, empty_validations
 
     log = get_run_logger()
     started = time.perf_counter()
@@ -471,6 +472,10 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
                 stage["write"] += time.perf_counter() - t
                 log.info("carried over %d unchanged reports%s", carried,
                          f" ({len(demoted)} now duplicates of a file sorting first)" if demoted else "")
+            t = time.perf_counter()
+            # prose and cross-year checks over the whole new version, replacing earlier ones
+            refresh_staged(staging.dir, current_run_id(), docs_dir)
+            stage["validate"] += time.perf_counter() - t
             t = time.perf_counter()
             empty = empty_frames()
             empty["validations"] = empty_validations()

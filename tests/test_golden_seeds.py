@@ -192,10 +192,24 @@ def test_pipeline_statuses_and_failures(seeds_warehouse):
     for name, g in GOLDEN.items():
         row = reports[reports["source_path"] == name].iloc[0]
         assert row["status"] == g["status"], name
-        v = validations[validations["report_id"] == row["report_id"]]
+        v = validations[(validations["report_id"] == row["report_id"]) & (validations["scope"] == "report")]
         failing = set(v.loc[~v["success"], "expectation"].astype(str))
         assert failing == g["failing"], name
         assert len(v) >= 10          # every expectation was evaluated, not only failures
     r003 = reports[reports["source_path"] == "003_cfbb34af7d24d30b.txt"]["report_id"].iloc[0]
     details = validations[(validations["report_id"] == r003) & (validations["expectation"] == "requests_total_processed")]["details"].iloc[0]
     assert "natural_person" in details and "off by -4" in details
+
+
+def test_pipeline_prose_findings(seeds_warehouse):
+    """003's prose says no request was refused (不予公开政府信息的情况未发生);
+    its table 3 counts one: a prose finding, beside its own failures."""
+    out, _ = seeds_warehouse
+    reports = pd.read_parquet(out / "reports")
+    validations = pd.read_parquet(out / "validations")
+    prose = validations[validations["scope"] == "prose"]
+    paths = dict(zip(reports["report_id"], reports["source_path"]))
+    failing = {paths[r]: d for r, d in zip(prose.loc[~prose["success"], "report_id"], prose.loc[~prose["success"], "details"])}
+    assert list(failing) == ["003_cfbb34af7d24d30b.txt"]
+    assert "denied = 0, the tables 1" in failing["003_cfbb34af7d24d30b.txt"]
+    assert validations["run_id"].notna().all() and validations["run_id"].nunique() == 1

@@ -27,7 +27,8 @@ def snapshot(out) -> dict[str, pd.DataFrame]:
     """Every dataset, rows sorted, as a reader sees it."""
     frames = {}
     for d in DATASETS:
-        f = pd.read_parquet(out / d)
+        # which run wrote a row is no part of what the datasets say
+        f = pd.read_parquet(out / d).drop(columns=["run_id"], errors="ignore")
         for c in f.columns:
             if isinstance(f[c].dtype, pd.CategoricalDtype):
                 f[c] = f[c].astype("string")
