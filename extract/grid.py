@@ -113,43 +113,64 @@ class _GridRow:
 
 
 def _grid_rows(table: Table) -> list[_GridRow]:
+    # each cell's text and kind once, however many positions it spans
+    text_of = {id(c): strip_cell(c.text) for c in table.cells}
+    kind_of = {k: _kind_of(t) if t else _EMPTY for k, t in text_of.items()}
     rows = []
     for r, dense in enumerate(table.dense()):
-        texts = [strip_cell(c.text) if c is not None else None for c in dense]
+        ids = [id(c) if c is not None else None for c in dense]
+        texts = [text_of[i] if i is not None else None for i in ids]
+        kinds = [kind_of[i] if i is not None else _EMPTY for i in ids]
         # the label part ends where the first figure sits; a cell spanning
         # several columns counts once
-        first_figure = next((i for i, t in enumerate(texts) if t is not None and _is_figure_cell(t)), None)
+        first_figure = next((i for i, k in enumerate(kinds) if k != _LABEL and k != _EMPTY), None)
         end = len(texts) if first_figure is None else first_figure
         labels, own, seen = [], [], set()
         for i in range(end):
-            c = dense[i]
-            if c is not None and id(c) not in seen and texts[i]:
-                seen.add(id(c))
+            if kinds[i] == _LABEL and ids[i] not in seen:
+                seen.add(ids[i])
                 labels.append(texts[i])
-                if c.row == r:
+                if dense[i].row == r:
                     own.append(texts[i])
         # value positions: right of the last label cell; a cell spanning
         # several value positions is kept at its first one only (the others
         # are None: a merged figure cannot fill two columns)
-        last_label = max((i for i in range(len(texts)) if texts[i] and _kind_of(texts[i]) == _LABEL), default=-1)
+        last_label = max((i for i, k in enumerate(kinds) if k == _LABEL), default=-1)
         values: dict[int, str] = {}
         if first_figure is not None or 0 <= last_label < len(texts) - 1:
             # a row of blank cells right of its labels keeps its positions too
             start = last_label + 1 if first_figure is None or last_label < first_figure else first_figure
             origin_seen: set[int] = set()
             for i in range(start, len(texts)):
-                c = dense[i]
-                if c is None:
+                if ids[i] is None:
                     continue
-                if id(c) in origin_seen:
+                if ids[i] in origin_seen:
                     values[i] = None
                     continue
-                origin_seen.add(id(c))
+                origin_seen.add(ids[i])
                 values[i] = texts[i]
-        printed = first_figure is not None and (
-            any(_kind_of(t) == _FIGURE for t in texts if t) or not _names_columns(labels))
+        printed = first_figure is not None and (_FIGURE in kinds or not _names_columns(labels))
         rows.append(_GridRow(labels, values, own, printed, dense))
     return rows
+
+
+@dataclass(slots=True)
+class _Analysed:
+    """A document's tables read once: each grid's rows and which of tables
+    2, 3 and 4 it holds (a part of)."""
+    tables: list[tuple[int, Table, list[_GridRow], str | None]]   # (body index, table, rows, kind)
+
+    def of_kind(self, kind: str):
+        return [(i, t, rows) for i, t, rows, k in self.tables if k == kind]
+
+
+def analyse(doc: Document) -> _Analysed:
+    out = []
+    for index, block in enumerate(doc.body):
+        if isinstance(block, Table):
+            rows = _grid_rows(block)
+            out.append((index, block, rows, _kind_of_table(block, rows)))
+    return _Analysed(out)
 
 
 class _Header:
@@ -315,13 +336,10 @@ def _place_positional(values: dict[int, str | None], expected: int) -> tuple[lis
     return cells, None
 
 
-def read_requests(doc: Document) -> TableResult:
+def read_requests(doc: Document, analysed: _Analysed | None = None) -> TableResult:
     result = TableResult()
     width = len(APPLICANTS)
-    for table in doc.tables:
-        rows = _grid_rows(table)
-        if _kind_of_table(table, rows) != "requests":
-            continue
+    for _, table, rows in (analysed or analyse(doc)).of_kind("requests"):
         header = _Header(table.n_cols)
 
         def place(row: _GridRow, key: str) -> None:
@@ -414,16 +432,11 @@ def read_requests(doc: Document) -> TableResult:
     return result
 
 
-def read_review(doc: Document) -> TableResult:
+def read_review(doc: Document, analysed: _Analysed | None = None) -> TableResult:
     result = TableResult()
     found: dict[tuple[str, str], str | None] = {}
     conflicts: set[tuple[str, str]] = set()
-    for index, block in enumerate(doc.body):
-        if not isinstance(block, Table):
-            continue
-        rows = _grid_rows(block)
-        if _kind_of_table(block, rows) != "review":
-            continue
+    for index, block, rows in (analysed or analyse(doc)).of_kind("review"):
         context = _proceeding_in(_preceding_text(doc.body, index))
         header = _Header(block.n_cols)
         last_named = None
@@ -479,13 +492,10 @@ def read_review(doc: Document) -> TableResult:
     return result
 
 
-def read_active(doc: Document, template: str | None) -> TableResult:
+def read_active(doc: Document, template: str | None, analysed: _Analysed | None = None) -> TableResult:
     result = TableResult()
     result.extra["money_units"] = {}
-    for table in doc.tables:
-        rows = _grid_rows(table)
-        if _kind_of_table(table, rows) != "active":
-            continue
+    for _, table, rows in (analysed or analyse(doc)).of_kind("active"):
         header = _Header(table.n_cols)
         pending = None
         for row in rows:
@@ -545,11 +555,7 @@ def _set_unit(result: TableResult, metric: str, unit: str | None) -> None:
     units[metric] = unit if units.get(metric, unit) == unit else "?"
 
 
-def table_cells_text(doc: Document, kind: str) -> list[str]:
+def table_cells_text(doc: Document, kind: str, analysed: _Analysed | None = None) -> list[str]:
     """Every cell text of the document's tables of one kind (template detection)."""
-    out = []
-    for table in doc.tables:
-        rows = _grid_rows(table)
-        if _kind_of_table(table, rows) == kind:
-            out.extend(strip_cell(c.text) for c in table.cells if strip_cell(c.text))
-    return out
+    return [text for _, table, _ in (analysed or analyse(doc)).of_kind(kind)
+            for text in (strip_cell(c.text) for c in table.cells) if text]

@@ -283,17 +283,18 @@ def extract_document(doc: Document) -> ReportExtraction:
         layouts[n], parsed[n] = to_rows(lines[a:b], a, stripped=stripped[a:b])
 
     grids = bool(doc.tables)
-    requests = grid.read_requests(doc) if grids else None
+    analysed = grid.analyse(doc) if grids else None
+    requests = grid.read_requests(doc, analysed) if grids else None
     if requests is None or not requests.found:
         requests = tables.extract_requests(parsed[3])
-    table2_cells = grid.table_cells_text(doc, "active") if grids else []
+    table2_cells = grid.table_cells_text(doc, "active", analysed) if grids else []
     if not table2_cells:
         table2_cells = filter(None, chain.from_iterable(row.cells for row in parsed[2]))
     template, notes = detect_template(table2_cells, set(requests.cells))
-    active = grid.read_active(doc, template) if grids else None
+    active = grid.read_active(doc, template, analysed) if grids else None
     if active is None or not active.found:
         active = tables.extract_active(parsed[2], template)
-    review = grid.read_review(doc) if grids else None
+    review = grid.read_review(doc, analysed) if grids else None
     if review is None or not review.found:
         review = tables.extract_review(parsed[4])
     notes += active.notes + requests.notes + review.notes
