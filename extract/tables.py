@@ -262,6 +262,11 @@ def _is_request_header(label: str) -> bool:
 _NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．](?!\d))")
 
 
+@lru_cache(maxsize=1 << 12)
+def _is_column_name(label: str) -> bool:
+    return label_key(label) in ("其他", "总计", "合计", "其他组织")
+
+
 @memoised(1 << 14)
 def _request_labels(labels: tuple[str, ...]) -> tuple[bool, bool, str | None, str]:
     """What extract_requests reads from a row's labels, worked out once per
@@ -269,6 +274,12 @@ def _request_labels(labels: tuple[str, ...]) -> tuple[bool, bool, str | None, st
     (a header row?, does it open a label?, the row key it names, the
     labels joined)."""
     header = any(map(_is_request_header, labels))
+    if header:
+        # a row that runs on from the header (one cell per paragraph) names
+        # its row after the header's last column name: 「其他」 and 「总计」
+        # there are applicant columns, not rows
+        last = max(i for i, label in enumerate(labels) if _is_request_header(label) or _is_column_name(label))
+        labels = labels[last + 1:]
     labels = strip_group_labels(labels)
     if not labels:
         return header, False, None, ""
