@@ -21,7 +21,7 @@ from extract.templates import (
     ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS, REQUEST_ROW_KEYS, active_items,
 )
 from transform.schema import (  # noqa: F401  (ARTICLES ... STATUSES: the vocabularies, imported from here too)
-    ARTICLES, CELL_ERROR_CODES, FILLED_LATER, ITEMS, MARKER, METRICS, NOT_FOUND, NOT_PLACED, ROW_KEYS, SCHEMAS,
+    ARTICLES, CELL_ERROR_CODES, DATASETS, FILLED_LATER, ITEMS, MARKER, METRICS, NOT_FOUND, NOT_PLACED, ROW_KEYS, SCHEMAS,
     STATUSES, VOCABULARIES, empty_frame, with_schema_columns,
 )
 
@@ -473,4 +473,4 @@ def empty_frames() -> dict[str, pd.DataFrame]:
     """Zero-row frames with every dataset's declared columns and dtypes
     (transform/schema.py); validations' expectation categories are the
     suites' (expectations.validate.empty_validations)."""
-    return {dataset: empty_frame(dataset) for dataset in SCHEMAS}
+    return {dataset: empty_frame(dataset) for dataset in DATASETS}

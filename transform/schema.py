@@ -92,8 +92,18 @@ SCHEMAS: dict[str, pa.Schema] = {
         # filled by the cross-document checks; null until they run
         ("scope", STRING), ("run_id", STRING),
     ),
+    # The run log: one row per run, kept across versions and never
+    # rewritten, so not one of the versioned DATASETS below.  Declared for
+    # the flow step that writes it (through to_table("runs", ...)).
+    "runs": _schema(
+        ("run_id", STRING), ("started_at", pa.timestamp("us", tz="UTC")), ("finished_at", pa.timestamp("us", tz="UTC")),
+        ("version", STRING), ("parser_version", STRING), ("input", STRING),
+        ("files_seen", INT), ("new", INT), ("changed", INT), ("unchanged", INT), ("removed", INT),
+        ("ok", INT), ("invalid", INT), ("rejected", INT), ("outcome", STRING), ("stage_seconds", STRING),
+    ),
 }
-DATASETS = tuple(SCHEMAS)
+# The datasets of a warehouse version (OUTPUT/<dataset>/part-*.parquet).
+DATASETS = tuple(d for d in SCHEMAS if d != "runs")
 
 # Columns a frame may lack: written as nulls (the steps that fill them are
 # added beside today's code, which does not know them yet).
@@ -117,7 +127,8 @@ class SchemaError(ValueError):
 
 # ---------------------------------------------------------------- frames
 
-_PANDAS_DTYPES = {STRING: "string", INT: "Int64", FLOAT: "float64", BOOL: "boolean"}
+_PANDAS_DTYPES = {STRING: "string", INT: "Int64", FLOAT: "float64", BOOL: "boolean",
+                  pa.timestamp("us", tz="UTC"): "datetime64[us, UTC]"}
 
 
 def null_column(dataset: str, column: str, n: int):
