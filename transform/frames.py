@@ -1,4 +1,4 @@
-"""Raw extracted cells -> canonical tidy frames (schema.md), per batch.
+"""Raw extracted cells -> canonical tidy frames (docs/contract.md), per batch.
 
 Columns are built as plain lists for a whole batch and turned into one
 DataFrame per dataset: no per-report DataFrames.  Every cell the template
