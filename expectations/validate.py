@@ -23,7 +23,7 @@ SUITES_DIR = Path(__file__).with_name("suites")
 # against its tables, a report against the same body's report of the year
 # before.  Their failures are findings, never a report's status.
 ACROSS_SUITES_DIR = SUITES_DIR / "across"
-SCOPES = ("report", "cross_year", "prose")
+from transform.schema import SCOPES  # noqa: E402  (one vocabulary, declared with the datasets)
 MAX_DETAILS = 5
 log = logging.getLogger("xxgk.validate")
 

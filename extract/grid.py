@@ -17,7 +17,9 @@ from functools import lru_cache
 
 from .document import Cell, Document, Paragraph, Table
 from .normalise import is_blank, label_key, squash, strip_cell
-from .tables import TableResult, _is_request_header, _NUMBERED_RE, _item_of, _kind_of, _metric_candidates, _names_article, _cell_name, _store, \
+from .notes import COLUMNS_NOT_FOUND, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
+from .tables import TableResult, _is_request_header, _NUMBERED_RE, _item_of, _kind_of, _metric_candidates, \
+    _names_article, _store, \
     match_text, _LABEL, _EMPTY, _FIGURE, strip_group_labels
 from .templates import ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS
 from .units import header_money_unit
@@ -377,7 +379,7 @@ def read_requests(doc: Document, analysed: _Analysed | None = None) -> TableResu
                 result.found = True
                 place(row, key)
             else:
-                result.notes.append(f"requests: row with numbers but no known label: {text[:80]}")
+                result.notes.append(Note("requests", None, UNKNOWN_LABEL, f"row with numbers but no known label: {text[:80]}"))
             return False
 
         for row in rows:
@@ -465,12 +467,12 @@ def read_review(doc: Document, analysed: _Analysed | None = None) -> TableResult
                 # no header names the columns: the template's order, if the count fits
                 cells, note = _place_positional(row.values, len(PROCEEDINGS) * len(OUTCOMES))
                 if cells is None and row_proceeding is None and context is None:
-                    result.notes.append(f"review_litigation: {note}")
+                    result.notes.append(Note("review_litigation", None, NOT_PLACED, note))
                     continue
                 if cells is None and (row_proceeding or context):
                     cells, note = _place_positional(row.values, len(OUTCOMES))
                     if cells is None:
-                        result.notes.append(f"review_litigation: {note}")
+                        result.notes.append(Note("review_litigation", None, NOT_PLACED, note))
                         continue
                     placed_here = {(row_proceeding or context, o): v for o, v in zip(OUTCOMES, cells)}
                 else:
@@ -485,9 +487,9 @@ def read_review(doc: Document, analysed: _Analysed | None = None) -> TableResult
             cells = [None if (p, o) in conflicts else found.get((p, o)) for o in OUTCOMES]
             missing = [o for o, c in zip(OUTCOMES, cells) if c is None]
             if missing:
-                why = "printed twice with different cells" if any((p, o) in conflicts for o in OUTCOMES) \
-                    else "columns not found: " + ", ".join(missing)
-                result.notes.append(f"{_cell_name('review_litigation', p)}: {why}")
+                twice = any((p, o) in conflicts for o in OUTCOMES)
+                why = "printed twice with different cells" if twice else "columns not found: " + ", ".join(missing)
+                result.notes.append(Note("review_litigation", p, PRINTED_TWICE if twice else COLUMNS_NOT_FOUND, why))
             result.cells[p] = cells
     return result
 

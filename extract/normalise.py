@@ -139,8 +139,23 @@ def is_value_like(raw: str) -> bool:
     return s in BLANK_MARKERS or bool(_VALUE_LIKE_RE.match(s.replace(" ", "")))
 
 
+# Why a cell's value is null although something was printed or expected
+# there (``cell_error_code``; docs/contract.md).  CellError carries the
+# codes of cells that were read; transform/frames.py adds the others.
+UNPARSEABLE = "unparseable"          # not a number
+COUNT_IS_MONEY = "count_is_money"    # an amount of money where a count belongs
+NOT_WHOLE = "not_whole"              # a count with a fraction
+UNIT_UNKNOWN = "unit_unknown"        # money under a header whose unit cannot be read
+NOT_MONEY = "not_money"              # money with a unit that is no currency (件, 项, ...)
+
+
 class CellError(ValueError):
-    """A cell that is present but is not a number we can read."""
+    """A cell that is present but is not a number we can read.  ``code``:
+    why, as a stable code; str(exc) is the message."""
+
+    def __init__(self, message: str, code: str = UNPARSEABLE):
+        super().__init__(message)
+        self.code = code
 
 
 @lru_cache(maxsize=_CACHE)
@@ -155,7 +170,7 @@ def parse_number(raw: str) -> tuple[float, str | None] | None:
         return None
     m = _NUMBER_RE.match(s)
     if not m:
-        raise CellError(f"not a number: {raw!r}")
+        raise CellError(f"not a number: {raw!r}", UNPARSEABLE)
     num = float(m["num"].replace(",", "").replace(" ", ""))
     if m["sign"] == "-":
         num = -num
@@ -170,9 +185,9 @@ def parse_count(raw: str) -> int | None:
         return None
     num, unit = parsed
     if unit in ("亿元", "万元", "万", "元"):
-        raise CellError(f"money where a count belongs: {raw!r}")
+        raise CellError(f"money where a count belongs: {raw!r}", COUNT_IS_MONEY)
     if num != int(num):
-        raise CellError(f"not a whole number: {raw!r}")
+        raise CellError(f"not a whole number: {raw!r}", NOT_WHOLE)
     return int(num)
 
 
@@ -186,7 +201,7 @@ def parse_money_wan(raw: str, default_unit: str = "万元") -> float | None:
     if unit is None and default_unit == "?":
         if num == 0:
             return 0.0      # nothing, in any unit
-        raise CellError(f"unit unknown: {raw!r} under a header whose money unit cannot be read")
+        raise CellError(f"unit unknown: {raw!r} under a header whose money unit cannot be read", UNIT_UNKNOWN)
     unit = unit or default_unit
     if unit in ("万元", "万"):
         return num
@@ -194,4 +209,4 @@ def parse_money_wan(raw: str, default_unit: str = "万元") -> float | None:
         return round(num / 10000, 6)
     if unit == "亿元":
         return round(num * 10000, 6)
-    raise CellError(f"not an amount of money: {raw!r}")
+    raise CellError(f"not an amount of money: {raw!r}", NOT_MONEY)

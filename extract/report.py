@@ -11,6 +11,7 @@ from .document import Document, Paragraph
 from .markdown import looks_like_markdown, read_markdown
 from .layout import strip_lines, to_rows
 from .normalise import label_key, memoised, squash, strip_cell
+from .notes import BOTH_TEMPLATES, Note
 from .html import looks_like_html
 from .html_doc import read_html
 from .agency import METADATA_LINE_RE, clean_agency
@@ -57,7 +58,7 @@ class ReportExtraction:
     active: dict | None              # (article, item) -> raw cells in template metric order
     money_units: dict
     sections: list[tuple[int, str, str]]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)   # extract.notes
     format: str = "text"
 
 
@@ -206,7 +207,7 @@ def _template_marks(cell: str) -> int:
     return sum(1 << (_MARK_BITS * i) for i, p in enumerate(TEMPLATE_MARKERS.values()) if p.search(key))
 
 
-def detect_template(table2_cells, request_rows: set[str]) -> tuple[str | None, list[str]]:
+def detect_template(table2_cells, request_rows: set[str]) -> tuple[str | None, list[Note]]:
     """Which template the tables follow, from labels only one template
     prints (table 2's cells, table 3's rows).  table2_cells: any iterable."""
     total = sum(map(_template_marks, table2_cells))
@@ -214,7 +215,8 @@ def detect_template(table2_cells, request_rows: set[str]) -> tuple[str | None, l
     votes = {t: n + sum(2 for r in TEMPLATE_ROWS[t] if r in request_rows)
              for (t, n) in zip(TEMPLATE_MARKERS, marks)}
     if votes["2019"] and votes["2021"]:
-        return None, [f"template: labels of both templates ({votes['2019']} for 2019, {votes['2021']} for 2021)"]
+        return None, [Note("template", None, BOTH_TEMPLATES,
+                           f"labels of both templates ({votes['2019']} for 2019, {votes['2021']} for 2021)")]
     for t, v in votes.items():
         if v:
             return t, []

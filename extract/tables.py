@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from .layout import Row
 from .normalise import is_blank, is_empty, is_plain_figure, is_value_like, label_key, memoised
+from .notes import AMBIGUOUS_ROWS, NO_FIGURES, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .templates import (
     ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES,
     PROCEEDINGS, REQUEST_ROWS,
@@ -26,7 +27,7 @@ Cells = list[str | None]
 @dataclass(slots=True)
 class TableResult:
     cells: dict = field(default_factory=dict)   # key -> list of raw cells (None = unplaced)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     found: bool = False
     first_line: int | None = None
     last_line: int | None = None
@@ -233,19 +234,14 @@ def _match(labels: list[str]) -> str | None:
     return None
 
 
-def _cell_name(table: str, key) -> str:
-    """How notes name a table's row: 'requests.granted', 'active_disclosure.art20_1.regulations'."""
-    return f"{table}.{key}" if isinstance(key, str) else f"{table}.{key[0]}.{key[1]}"
-
-
 def _store(result: TableResult, key, placed: Cells, note: str | None, table: str) -> None:
     """Keep a row's cells under its key; a note names the row (named only
     when there is something to say: most rows are stored silently)."""
     if note:
-        result.notes.append(f"{_cell_name(table, key)}: {note}")
+        result.notes.append(Note(table, key, NOT_PLACED, note))
     if key in result.cells:
         if result.cells[key] != placed:
-            result.notes.append(f"{_cell_name(table, key)}: printed twice with different cells")
+            result.notes.append(Note(table, key, PRINTED_TWICE, "printed twice with different cells"))
             result.cells[key] = [None] * len(placed)
         return
     result.cells[key] = placed
@@ -332,7 +328,8 @@ def extract_requests(rows: list[Row]) -> TableResult:
         if key is not None:
             take(row, values, key)
         elif result.found:
-            result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.cells)[:80]}")
+            result.notes.append(Note("requests", None, UNKNOWN_LABEL,
+                                     f"row with numbers but no known label: {' | '.join(row.cells)[:80]}"))
         return False
 
     for row in rows:
@@ -450,7 +447,7 @@ def extract_review(rows: list[Row]) -> TableResult:
         # words about 复议 and 诉讼 without a figure are prose (a notice, a
         # heading), not a table: the table is missing
         if result.found:
-            result.notes.append("review_litigation: no row of numbers found")
+            result.notes.append(Note("review_litigation", None, NO_FIGURES, "no row of numbers found"))
             result.found = False
         return result
     result.found = True
@@ -468,7 +465,7 @@ def extract_review(rows: list[Row]) -> TableResult:
         result.span(row)
         placed, note = place(values, len(PROCEEDINGS) * len(OUTCOMES))
         if note:
-            result.notes.append(f"review_litigation: {note}")
+            result.notes.append(Note("review_litigation", None, NOT_PLACED, note))
         for i, proceeding in enumerate(PROCEEDINGS):
             chunk = placed[i * 5:(i + 1) * 5] if placed else [None] * 5
             result.cells[proceeding] = _reorder(chunk, order[i * 5:(i + 1) * 5])
@@ -487,7 +484,8 @@ def extract_review(rows: list[Row]) -> TableResult:
             for row, _, _ in value_rows:
                 result.span(row)
             return result
-    result.notes.append(f"review_litigation: {len(value_rows)} rows of numbers, cannot tell which is which")
+    result.notes.append(Note("review_litigation", None, AMBIGUOUS_ROWS,
+                             f"{len(value_rows)} rows of numbers, cannot tell which is which"))
     for proceeding in PROCEEDINGS:
         result.cells[proceeding] = [None] * 5
     return result

@@ -27,6 +27,19 @@ def test_run_writes_every_dataset(seeds_warehouse):
     assert 0 < int(busy[1]) <= 100
 
 
+def test_every_written_part_has_the_declared_schema(seeds_warehouse):
+    import pyarrow.parquet as pq
+
+    from transform.schema import check_table
+
+    out, _ = seeds_warehouse
+    for d in DATASETS:
+        parts = sorted((out / d).glob("*.parquet"))
+        assert parts, d
+        for part in parts:
+            check_table(d, pq.read_schema(part))
+
+
 def test_missing_input_is_one_line_and_nonzero(tmp_path):
     proc = run_xxgk("run", str(tmp_path / "nope"), "--out", str(tmp_path / "w"))
     assert proc.returncode != 0

@@ -227,7 +227,7 @@ def test_plain_figures_take_the_fast_path_to_the_same_result(digits):
     assert number_text(digits) == number_text(wide) == digits
     assert _cell_kind(digits) == _cell_kind(wide) == _FIGURE
     assert is_value_like(digits) and not is_blank(digits)
-    assert _read_count(digits) == _read_count(wide) == (parse_count(wide), None) == (int(digits), None)
+    assert _read_count(digits) == _read_count(wide) == (parse_count(wide), None, -1) == (int(digits), None, -1)
 
 
 def test_template_markers_need_chinese_words():

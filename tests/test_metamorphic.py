@@ -53,7 +53,12 @@ def test_one_truth_reads_the_same_in_every_variant(validator, seed, error_rate):
         readings[(layout, encoding, ending)] = _read(validator, encode(line_endings(text, ending), encoding))
     (first_variant, (first_cells, first_meta)), *others = readings.items()
     assert first_meta[1:] == (truth.template, truth.year, truth.agency)
+    # A row printed short on purpose (a converter lost cells) is unknowable
+    # where the layout keeps no positions, and placed by position where it
+    # does (space-aligned text): its cells are the one legitimate difference.
+    lost = ("requests", truth.ragged_row)
     for variant, (cells, meta) in others:
         assert meta == first_meta, (variant, first_variant)
-        differing = {k: (cells.get(k), v) for k, v in first_cells.items() if cells.get(k) != v}
+        differing = {k: (cells.get(k), v) for k, v in first_cells.items()
+                     if cells.get(k) != v and k[:2] != lost}
         assert differing == {}, (variant, first_variant)

@@ -298,6 +298,23 @@ def test_suites_columns_agree_with_the_templates(real):
 
                     fields = {f for _, f, _, _ in string.Formatter().parse(e["meta"]["details"]) if f}
                     assert fields <= set(SUBJECT_COLUMNS[name]) | set(cols) | set(kwargs), fields
+    # the balances are the templates' own sums
+    by_name = {e["meta"]["name"]: e["kwargs"] for spec in specs.values() for e in spec["expectations"]}
+    assert by_name["requests_row_totals"]["left"] == [a for a in APPLICANTS if a != "total"]
+    assert by_name["requests_row_totals"]["right"] == ["total"]
+    assert by_name["review_litigation_totals"]["left"] == [o for o in OUTCOMES if o != "total"]
+    assert by_name["review_litigation_totals"]["right"] == ["total"]
+    assert by_name["requests_balance"]["left"] == ["new_received", "carried_over"]
+    assert by_name["requests_balance"]["right"] == ["total_processed", "carried_forward"]
+    # what the views take from the datasets is declared in the schema
+    from transform.schema import SCHEMAS
+    for name in ("counts", "table2"):
+        for e in specs[name]["expectations"]:
+            for c in _columns(e["kwargs"]):
+                assert c in SCHEMAS["requests"].names and c in SCHEMAS["active_disclosure"].names, (name, c)
+    for e in specs["reports"]["expectations"]:
+        for c in _columns(e["kwargs"]):
+            assert c in SCHEMAS["reports"].names or c.startswith("template_"), c
     # the outcome rows a template's 总计 sums are the template's outcome rows, no more, no fewer
     for e in specs["requests_columns"]["expectations"]:
         if e["meta"]["name"] == "requests_total_processed":

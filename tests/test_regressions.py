@@ -43,7 +43,7 @@ TABLE2_SPACED = """XX区财政局2020年政府信息公开工作年度报告
 def test_money_header_wrapped_over_lines_in_space_aligned_text():
     e = extract_report(TABLE2_SPACED)
     assert e.money_units == {"procurement_amount": "元"}
-    assert _amount(e) == (25.1, None)
+    assert _amount(e) == (25.1, None, -1)
 
 
 TABLE2_PARAGRAPHS = """XX区财政局2020年政府信息公开工作年度报告
@@ -70,14 +70,16 @@ TABLE2_PARAGRAPHS = """XX区财政局2020年政府信息公开工作年度报告
 
 def test_money_header_with_ascii_brackets_in_a_blank_line_export():
     e = extract_report(TABLE2_PARAGRAPHS)
-    assert _amount(e) == (25.1, None)
+    assert _amount(e) == (25.1, None, -1)
 
 
 def test_unreadable_header_unit_leaves_the_amount_null():
     e = extract_report(TABLE2_PARAGRAPHS.replace("采购总金额(元)", "采购总金额(千元)"))
-    value, error = _amount(e)
+    value, error, code = _amount(e)
     assert value is None and error.startswith("unit unknown")
-    assert _read_active("0", "?") == (0.0, None)      # a bare 0 needs no unit
+    from transform.frames import CELL_ERROR_CODES
+    assert CELL_ERROR_CODES[code] == "unit_unknown"
+    assert _read_active("0", "?") == (0.0, None, -1)      # a bare 0 needs no unit
 
 
 def _grid(rows: list[list[str]]) -> Table:

@@ -27,9 +27,12 @@ def test_blank_and_dash_are_null_with_raw_kept():
     assert pd.isna(row.loc["commercial_enterprise", "value"])
     assert row.loc["commercial_enterprise", "raw"] == "—"
     assert pd.isna(row.loc["commercial_enterprise", "cell_error"])
+    assert row.loc["commercial_enterprise", "cell_error_code"] == "marker"
+    assert pd.isna(row.loc["natural_person", "cell_error_code"])
     # rows the report never printed are there, null, with a reason
     missing = req[req["row"] == "granted"]
     assert missing["raw"].isna().all() and (missing["cell_error"] == "cell not found").all()
+    assert (missing["cell_error_code"] == "not_found").all()
 
 
 def test_dtypes_follow_the_contract():
@@ -103,13 +106,13 @@ def test_rows_added_together_keep_their_keys_aligned():
     from transform.frames import _CellColumns
 
     cols = _CellColumns({"article": ("a1", "a2"), "item": ("i1", "i2"), "metric": ("m1", "m2", "m3")})
-    cols.add_rows(0, [({"article": "a2", "item": "i1"}, "metric", ("m1", "m3"), ["5", "6"], [(5, None), (6, None)]),
-                      ({"article": "a1", "item": "i2"}, "metric", ("m2",), ["7", "extra"], [(7, None), (8, None)])])
+    cols.add_rows(0, [({"article": "a2", "item": "i1"}, "metric", ("m1", "m3"), ["5", "6"], [(5, None, -1), (6, None, -1)]),
+                      ({"article": "a1", "item": "i2"}, "metric", ("m2",), ["7", "extra"], [(7, None, -1), (8, None, -1)])])
     # the second row has one metric: its surplus cell is not a cell of it
     assert cols.keys == {"article": [1, 1, 0], "item": [0, 0, 1], "metric": [0, 2, 1]}
     assert cols.raw == ["5", "6", "7"] and cols.value == [5, 6, 7] and cols.report == [0, 0, 0]
     with pytest.raises(ValueError):      # a row that leaves a key out would shift the columns
-        cols.add_rows(1, [({"article": "a1"}, "metric", ("m1",), ["1"], [(1, None)])])
+        cols.add_rows(1, [({"article": "a1"}, "metric", ("m1",), ["1"], [(1, None, -1)])])
 
 
 def test_a_table_stored_in_one_step_equals_its_rows_stored_one_by_one():
@@ -119,7 +122,7 @@ def test_a_table_stored_in_one_step_equals_its_rows_stored_one_by_one():
     shape = (((("article", "a2"), ("item", "i1")), "metric", ("m1", "m3")),
              ((("article", "a1"), ("item", "i2")), "metric", ("m2",)))
     raws = [["5", "6"], ["7"]]
-    parsed = [[(5.0, None), (6.0, None)], [(7.0, None)]]
+    parsed = [[(5.0, None, -1), (6.0, None, -1)], [(7.0, None, -1)]]
     by_rows, at_once = _CellColumns(categories), _CellColumns(categories)
     for report in (0, 1):       # the second time from the codes worked out the first
         by_rows.add_rows(report, [(dict(f), v, names, r, p) for (f, v, names), r, p in zip(shape, raws, parsed)])
@@ -135,6 +138,7 @@ def test_table2_money_units_unplaced_cells_and_a_ragged_row():
     extraction produces) falls back to zip's rule instead of misaligning."""
     from dataclasses import replace
 
+    from extract.notes import Note
     from extract.templates import ACTIVE_METRICS, active_items
 
     base = _parsed(PIPE_REPORT)
@@ -143,13 +147,15 @@ def test_table2_money_units_unplaced_cells_and_a_ragged_row():
     active[("art20_9", "centralized_procurement")] = ["2", "35000"]
     active[("art20_1", "regulations")] = [None, "4", "4"]
     extraction = replace(base.extraction, active=active, money_units={"procurement_amount": "元"},
-                         notes=["active_disclosure.art20_1.regulations: 2 cells for 3 columns"])
+                         notes=[Note("active_disclosure", ("art20_1", "regulations"), "not_placed",
+                                     "2 cells for 3 columns")])
     frame = build_frames([replace(base, extraction=extraction)])["active_disclosure"]
     cell = frame.set_index(["item", "metric"])
     assert cell.loc[("centralized_procurement", "procurement_amount"), "value"] == 3.5
     assert cell.loc[("centralized_procurement", "procurement_items"), "value"] == 2.0
     assert pd.isna(cell.loc[("regulations", "new_made"), "value"])
     assert cell.loc[("regulations", "new_made"), "cell_error"] == "not placed: 2 cells for 3 columns"
+    assert cell.loc[("regulations", "new_made"), "cell_error_code"] == "not_placed"
     assert len(frame) == sum(len(ACTIVE_METRICS["2019"][a]) for a, _ in items)
     # a ragged row: its surplus cell is dropped, the other rows are whole
     active[("art20_8", "administrative_fees")] = ["9", "8", "surplus"]

@@ -1,1 +1,1 @@
-"""Raw cells -> the canonical tidy frames of schema.md, one batch at a time."""
+"""Raw cells -> the canonical tidy frames of docs/contract.md (declared in transform/schema.py), one batch at a time."""

@@ -1,4 +1,4 @@
-"""Raw extracted cells -> canonical tidy frames (schema.md), per batch.
+"""Raw extracted cells -> canonical tidy frames (docs/contract.md), per batch.
 
 Columns are built as plain lists for a whole batch and turned into one
 DataFrame per dataset: no per-report DataFrames.  Every cell the template
@@ -14,20 +14,24 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from extract.normalise import CellError, is_plain_figure, parse_count, parse_money_wan
+from extract.normalise import CellError, is_empty, is_plain_figure, parse_count, parse_money_wan
 from extract.files import ParsedReport
+from extract.notes import Note
 from extract.templates import (
-    ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS, REQUEST_ROW_KEYS, REQUEST_ROWS,
-    active_items,
+    ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS, REQUEST_ROW_KEYS, active_items,
+)
+from transform.schema import (  # noqa: F401  (ARTICLES ... STATUSES: the vocabularies, imported from here too)
+    ARTICLES, CELL_ERROR_CODES, DATASETS, FILLED_LATER, ITEMS, MARKER, METRICS, NOT_FOUND, NOT_PLACED, ROW_KEYS, SCHEMAS,
+    STATUSES, VOCABULARIES, empty_frame, with_schema_columns,
 )
 
-PARSER_VERSION = "0.3.0"   # bumped whenever extraction changes: every report is parsed again
+PARSER_VERSION = "0.4.0"   # bumped whenever extraction (or a dataset's columns) changes: every report is parsed again
 
-ROW_KEYS = tuple(r.key for r in REQUEST_ROWS)
-ARTICLES = ("art20_1", "art20_5", "art20_6", "art20_8", "art20_9")
-ITEMS = tuple(dict.fromkeys(i for t in ("2019", "2021") for _, i in active_items(t)))
-METRICS = tuple(dict.fromkeys(m for t in ACTIVE_METRICS.values() for ms in t.values() for m in ms))
-STATUSES = ("ok", "invalid", "rejected")
+# cell_error_code as category codes (-1: null)
+_CODE = {c: i for i, c in enumerate(CELL_ERROR_CODES)}
+_NO_CODE = -1
+_MARKER_CELL = (None, None, _CODE[MARKER])
+_NOT_FOUND = "cell not found"
 DUPLICATE_OF = "duplicate of "
 # What a rejected report's row leaves null (a duplicate's too: its content
 # is described once, by the row of the file that holds it).
@@ -35,46 +39,54 @@ DUPLICATE_NULLS = ("template", "year", "agency", "layout", "notes", "tables_foun
 
 
 @lru_cache(maxsize=1 << 16)
-def _read_count(raw: str) -> tuple[int | None, str | None]:
-    """(value, cell_error) of a printed count cell; memoised, as cells
-    repeat endlessly ("0", "1", ...)."""
+def _read_count(raw: str) -> tuple[int | None, str | None, int]:
+    """(value, cell_error, cell_error_code's category code) of a printed
+    count cell; memoised, as cells repeat endlessly ("0", "1", ...)."""
     if is_plain_figure(raw) and len(raw) <= 15:
         # parse_count would read the same (15 digits are exact in a float)
-        return int(raw), None
+        return int(raw), None, _NO_CODE
     try:
-        return parse_count(raw), None
+        value = parse_count(raw)
     except CellError as exc:
-        return None, str(exc)
+        return None, str(exc), _CODE[exc.code]
+    if value is None and not is_empty(raw):
+        return _MARKER_CELL        # a printed 「-」「/」「无」: no figure, no error
+    return value, None, _NO_CODE
 
 
-def _counts(cells, missing_reason: str) -> list[tuple[int | None, str | None]]:
-    """(value, cell_error) of each cell of a row; an unplaced cell (None)
-    is null with the reason it was not placed."""
+def _counts(cells, missing: tuple) -> list[tuple]:
+    """(value, cell_error, code) of each cell of a row; an unplaced cell
+    (None) is `missing`: null with the reason it was not placed."""
     if None not in cells:
         return list(map(_read_count, cells))
-    return [(None, missing_reason) if raw is None else _read_count(raw) for raw in cells]
+    return [missing if raw is None else _read_count(raw) for raw in cells]
 
 
-def _missing_reason(notes: dict, key: str) -> str:
-    return notes.get(key, "cell not found")
+def _missing(notes: dict, key: str) -> tuple[None, str, int]:
+    """An unplaced cell of the row `key` names (a Note.name): null, with
+    the reason its row's note gives, else "cell not found"."""
+    note = notes.get(key)
+    if note is None:
+        return None, _NOT_FOUND, _CODE[NOT_FOUND]
+    return None, f"not placed: {note.message}", _CODE[NOT_PLACED]
 
 
 def _add_counts(table: "_CellColumns", report: int, row_key: str, row_names: tuple[str, ...],
-                column_key: str, column_names: tuple[str, ...], rows: list, reason_of) -> None:
+                column_key: str, column_names: tuple[str, ...], rows: list, missing_of) -> None:
     """A table of counts (tables 3 and 4): one row of cells per row name.
     When every row has a cell per column, the whole table is stored in one
     step, its cells read through one map when all were placed; an unplaced
-    cell (None) is null with its row's reason (reason_of(row name))."""
+    cell (None) is missing_of(row name) (see _missing)."""
     if all(len(cells) == len(column_names) for cells in rows):
         flat = [c for cells in rows for c in cells]
         if None not in flat:        # the usual table: every cell placed
             parsed = list(map(_read_count, flat))
         else:
-            parsed = [v for name, cells in zip(row_names, rows) for v in _counts(cells, reason_of(name))]
+            parsed = [v for name, cells in zip(row_names, rows) for v in _counts(cells, missing_of(name))]
         table.add_grid(report, row_key, row_names, column_key, column_names, flat, parsed)
         return
     for name, cells in zip(row_names, rows):
-        table.add_row(report, {row_key: name}, column_key, column_names, cells, _counts(cells, reason_of(name)))
+        table.add_row(report, {row_key: name}, column_key, column_names, cells, _counts(cells, missing_of(name)))
 
 
 class _CellColumns:
@@ -89,6 +101,7 @@ class _CellColumns:
         self.raw: list[str | None] = []
         self.value: list = []
         self.error: list[str | None] = []
+        self.error_code: list[int] = []     # CELL_ERROR_CODES positions, -1 for null
         # memo: a varying key's codes along a row; a grid's row and column codes
         self._key_codes: dict[tuple, list[int] | tuple[list[int], list[int]]] = {}
 
@@ -147,9 +160,10 @@ class _CellColumns:
         for k, c in codes.items():
             self.keys[k].extend(c)
         self.raw.extend(raws)
-        values, errors = zip(*parsed)
+        values, errors, codes = zip(*parsed)
         self.value.extend(values)
         self.error.extend(errors)
+        self.error_code.extend(codes)
 
     def _grid_codes(self, row_key: str, row_names: tuple, column_key: str, column_names: tuple):
         cached = self._key_codes.get((row_key, row_names, column_key, column_names))
@@ -182,6 +196,8 @@ class _CellColumns:
             frame["value"] = pa.array(self.value, type=pa.float64()).to_numpy(zero_copy_only=False, writable=True)
         frame["raw"] = string_array(pa.array(self.raw, type=pa.large_string()))
         frame["cell_error"] = string_array(pa.array(self.error, type=pa.large_string()))
+        frame["cell_error_code"] = pd.Categorical.from_codes(np.asarray(self.error_code, dtype=np.int64),
+                                                             categories=list(CELL_ERROR_CODES))
         return pd.DataFrame(frame)
 
 
@@ -202,12 +218,10 @@ def int64_array(values: pa.Array) -> pd.api.extensions.ExtensionArray:
 def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
     """The five datasets for one batch.  ``status`` is left null: the
     expectation suites decide it (see expectations.validate)."""
-    rep = {k: [] for k in ("report_id", "source_path", "encoding", "template", "year", "agency",
-                          "status", "error", "error_code", "format", "layout", "size", "mtime_ns", "notes",
-                          "tables_found", "parser_version")}
-    req = _CellColumns({"row": ROW_KEYS, "applicant": APPLICANTS})
-    rev = _CellColumns({"proceeding": PROCEEDINGS, "outcome": OUTCOMES})
-    act = _CellColumns({"article": ARTICLES, "item": ITEMS, "metric": METRICS})
+    rep = {k: [] for k in _REPORT_COLUMNS}
+    req = _CellColumns(_key_columns("requests"))
+    rev = _CellColumns(_key_columns("review_litigation"))
+    act = _CellColumns(_key_columns("active_disclosure"))
     sec = {k: [] for k in ("report_id", "number", "title", "text")}
 
     first_path: dict[str, str] = {}
@@ -236,7 +250,7 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         rep["year"].append(e.year)
         rep["agency"].append(e.agency)
         rep["layout"].append(e.layout)
-        rep["notes"].append("; ".join(e.notes) or None)
+        rep["notes"].append("; ".join(map(str, e.notes)) or None)
         rep["tables_found"].append(sum(t is not None for t in (e.active, e.requests, e.review)))
         notes = _row_notes(e.notes)
 
@@ -245,14 +259,13 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
             # table 3 is most of a report's cells
             _add_counts(req, position, "row", keys, "applicant", APPLICANTS,
                         [e.requests.get(row) or _NONE_ROW[len(APPLICANTS)] for row in keys],
-                        lambda row: _missing_reason(notes, f"requests.{row}"))
+                        lambda row: _missing(notes, f"requests.{row}"))
 
         if e.review is not None:
             review = e.review
             _add_counts(rev, position, "proceeding", PROCEEDINGS, "outcome", OUTCOMES,
                         [review.get(p) or _NONE_ROW[len(OUTCOMES)] for p in PROCEEDINGS],
-                        lambda p: _missing_reason(notes, f"review_litigation.{p}") if p in review
-                        else notes.get("review_litigation", "cell not found"))
+                        lambda p: _missing(notes, f"review_litigation.{p}" if p in review else "review_litigation"))
 
         if e.active is not None and e.template:
             # without a template no row has metrics to name its cells: none stored
@@ -281,13 +294,20 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
 _NONE_ROW = {n: [None] * n for n in range(0, 64)}
 
 
-def _row_notes(notes: list[str]) -> dict[str, str]:
-    """'requests.new_received: 5 cells for 7 columns' -> {key: 'not placed: …'}."""
+def _key_columns(dataset: str) -> dict[str, tuple[str, ...]]:
+    """A cells dataset's key columns and their vocabularies, in the schema's order."""
+    names = SCHEMAS[dataset].names
+    keys = [c for c in names[names.index("year") + 1:names.index("value")]]
+    return {k: VOCABULARIES[dataset][k] for k in keys}
+
+
+def _row_notes(notes: list[Note]) -> dict[str, Note]:
+    """The first note on each row (or table), by its name: 'requests.new_received',
+    'active_disclosure.art20_1.regulations', 'review_litigation'."""
     out = {}
     for note in notes:
-        key, _, why = note.partition(": ")
-        if why:
-            out.setdefault(key, f"not placed: {why}")
+        if note.message:
+            out.setdefault(note.name, note)
     return out
 
 
@@ -308,8 +328,8 @@ def _add_active(table: "_CellColumns", report: int, template: str, active: dict,
         if None not in cells:
             parsed.append(list(map(_read_active, cells, units)))
         else:
-            reason = _missing_reason(notes, f"active_disclosure.{article}.{item}")
-            parsed.append([(None, reason) if raw is None else _read_active(raw, unit)
+            missing = _missing(notes, f"active_disclosure.{article}.{item}")
+            parsed.append([missing if raw is None else _read_active(raw, unit)
                            for raw, unit in zip(cells, units)])
         raws.append(cells)
     if not ragged:
@@ -339,28 +359,38 @@ def _default_money_units(metrics: tuple[str, ...]) -> tuple[str | None, ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _read_active(raw: str, money_unit: str | None) -> tuple[float | None, str | None]:
-    """(value, cell_error) of a printed table-2 cell: money in 万元 (a bare
-    figure in money_unit), a count as a float; memoised like _read_count."""
+def _read_active(raw: str, money_unit: str | None) -> tuple[float | None, str | None, int]:
+    """(value, cell_error, code) of a printed table-2 cell: money in 万元 (a
+    bare figure in money_unit), a count as a float; memoised like _read_count."""
     try:
         if money_unit is not None:
-            return parse_money_wan(raw, money_unit), None
-        value = parse_count(raw)
-        return (None if value is None else float(value)), None
+            value = parse_money_wan(raw, money_unit)
+        else:
+            value = parse_count(raw)
+            value = None if value is None else float(value)
     except CellError as exc:
-        return None, str(exc)
+        return None, str(exc), _CODE[exc.code]
+    if value is None and not is_empty(raw):
+        return _MARKER_CELL
+    return value, None, _NO_CODE
+
+
+# The reports columns build_frames fills (the schema's, but those a later step fills).
+_REPORT_COLUMNS = tuple(c for c in SCHEMAS["reports"].names if c not in FILLED_LATER["reports"])
 
 
 def _reports_frame(rep: dict) -> pd.DataFrame:
-    string_cols = ("report_id", "source_path", "encoding", "template", "agency", "status", "error", "error_code", "format",
-                   "layout", "notes", "parser_version")
+    schema = SCHEMAS["reports"]
     frame = {}
     for k, v in rep.items():
-        if k in string_cols:
+        type_ = schema.field(k).type
+        if type_ == pa.large_string():
             frame[k] = string_array(pa.array(v, type=pa.large_string()))
-        elif k in ("year", "size", "mtime_ns", "tables_found"):
+        elif type_ == pa.int64():
             frame[k] = int64_array(pa.array(v, type=pa.int64()))
-    return pd.DataFrame(frame)[list(rep)]
+        else:
+            raise TypeError(f"reports.{k}: build_frames has no column builder for {type_}")
+    return with_schema_columns("reports", pd.DataFrame(frame))
 
 
 def is_duplicate_error(error) -> bool:
@@ -440,5 +470,7 @@ def held_in(values: pd.Series, container) -> pd.Series:
 
 
 def empty_frames() -> dict[str, pd.DataFrame]:
-    """Zero-row frames with every dataset's columns and dtypes."""
-    return build_frames([])
+    """Zero-row frames with every dataset's declared columns and dtypes
+    (transform/schema.py); validations' expectation categories are the
+    suites' (expectations.validate.empty_validations)."""
+    return {dataset: empty_frame(dataset) for dataset in DATASETS}

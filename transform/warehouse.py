@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-DATASETS = ("reports", "requests", "review_litigation", "active_disclosure", "sections", "validations")
+from .schema import DATASETS, to_table
 META = ".xxgk"
 KEEP_VERSIONS = 2
 
@@ -182,8 +182,7 @@ class Staging:
             d = self.dir / dataset
             if not any(d.glob("*.parquet")):
                 # An empty dataset is still a readable dataset with its columns.
-                pq.write_table(pa.Table.from_pandas(empty_frames[dataset], preserve_index=False),
-                               d / "part-empty-00000.parquet")
+                pq.write_table(to_table(dataset, empty_frames[dataset]), d / "part-empty-00000.parquet")
         _fsync_tree(self.dir)
         fault_point("before-commit")
         final = self.wh.meta / "versions" / self.vid
@@ -214,11 +213,14 @@ class Staging:
 def write_part(staging_dir: str | os.PathLike, dataset: str, frame: pd.DataFrame, tag: str) -> Path | None:
     """One batch's rows of one dataset as a part file of a staging version.
     Batch tasks call this from their worker: no frame travels back to the
-    flow.  Returns None for an empty frame (no file)."""
+    flow.  Returns None for an empty frame (no file).  The frame must match
+    the dataset's declared schema (transform/schema.py): a SchemaError
+    names the dataset and the column otherwise."""
+    table = to_table(dataset, frame)    # checked even when empty: a wrong frame fails on every batch
     if frame.empty:
         return None
     path = Path(staging_dir) / dataset / f"part-{tag}.parquet"
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, compression="zstd")
+    pq.write_table(table, path, compression="zstd")
     fault_point(f"write-{dataset}")
     return path
 
