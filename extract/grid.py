@@ -413,13 +413,17 @@ def read_requests(doc: Document, analysed: _Analysed | None = None) -> TableResu
                 continue
             header.close()
             key = own
-            if key is None and pending:
-                key = match_text(pending + "".join(strip_group_labels(row.own or row.labels)))
-            if blank is not None and key in (None, blank[1]):
-                key = blank[1]          # the row of blanks was the first line of this row's label
+            own_text = "".join(strip_group_labels(row.own or row.labels))
+            continues = bool(own_text) and not _NUMBERED_RE.match(own_text)
+            joined = match_text(pending + own_text) if pending and continues else None
+            if blank is not None and (joined is not None or key in (None, blank[1])):
+                # the row of blanks was the first line of this row's label
+                # (「2．其他」 over 「法律行政法规禁止公开」 names the second)
+                key = joined or blank[1]
             elif blank is not None:
                 place(*blank)
-            own_text = "".join(strip_group_labels(row.own or row.labels))
+            elif key is None and pending:
+                key = match_text(pending + own_text)
             blank, pending = None, ""
             if own_text and (key is None or key == own):
                 held = (row, own_text, key)

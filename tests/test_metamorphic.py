@@ -3,6 +3,7 @@ encoding, line ending and noise style that `xxgk synth` knows, reads the
 same: every cell's value (and, when null, the same reason), and the same
 status, template, year and agency.  A layout that reads a cell differently
 from the others has a gap the others do not."""
+import os
 import random
 
 import pandas as pd
@@ -40,7 +41,10 @@ def _read(validator, raw: bytes) -> tuple[dict, tuple]:
     return cells, (status, e.template, e.year, e.agency)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# In CI the examples are fixed (a submission must not pass or fail by the
+# draw); elsewhere each run draws new ones, to keep finding gaps.
+@settings(max_examples=12, deadline=None, derandomize=os.environ.get("CI") == "true",
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1), error_rate=st.sampled_from([0.0, 0.5]))
 def test_one_truth_reads_the_same_in_every_variant(validator, seed, error_rate):
     truth = make_truth(random.Random(seed), error_rate=error_rate)
