@@ -92,6 +92,7 @@ class _GridRow:
     own: list[str]         # the labels whose cells start in this row (the others span it from above)
     printed: bool          # a figure or marker in the row
     cells: list[Cell | None]
+    index: int = -1        # the grid row
 
     def key(self) -> str | None:
         """The table-3 row its labels name: its own labels first (a label
@@ -135,7 +136,7 @@ def _grid_rows(table: Table) -> list[_GridRow]:
                 values[i] = texts[i]
         printed = first_figure is not None and (
             any(_kind_of(t) == _FIGURE for t in texts if t) or not _names_columns(labels))
-        rows.append(_GridRow(labels, values, own, printed, dense))
+        rows.append(_GridRow(labels, values, own, printed, dense, r))
     return rows
 
 
@@ -302,10 +303,24 @@ def _place_positional(values: dict[int, str | None], expected: int) -> tuple[lis
     return cells, None
 
 
-def read_requests(doc: Document) -> TableResult:
+def _trace(trace: list | None, table: int, row: _GridRow, kind: str, role: str, **decision) -> None:
+    """One decision of a table reader, for debugging views (extract.explain):
+    plain data, appended only when a trace list is given."""
+    if trace is not None:
+        trace.append(dict(table=table, row=row.index, kind=kind, role=role, labels=list(row.labels), **decision))
+
+
+def _positional_columns(values: dict, n: int) -> list[int]:
+    """The grid columns _place_positional took its n cells from."""
+    return sorted(values)[:n]
+
+
+def read_requests(doc: Document, trace: list | None = None) -> TableResult:
+    """Table 3 from the document's grids.  trace: a list to which each
+    row's decision is appended as a dict (see _trace), for extract.explain."""
     result = TableResult()
     width = len(APPLICANTS)
-    for table in doc.tables:
+    for ti, table in enumerate(doc.tables):
         rows = _grid_rows(table)
         if _kind_of_table(table, rows) != "requests":
             continue
@@ -319,9 +334,14 @@ def read_requests(doc: Document) -> TableResult:
                 note = None if None not in placed else "a merged cell across applicant columns"
                 if note:
                     placed = None
+                how, columns = "header", [by_header[a] for a in APPLICANTS]
             else:
                 placed, note = _place_positional(row.values, width)
+                how, columns = "position", _positional_columns(row.values, width)
             _store(result, key, placed or [None] * width, note, "requests")
+            if trace is not None:
+                _trace(trace, ti, row, "requests", "data", key=key, how=how, note=note,
+                       placed=[(a, c, row.values.get(c)) for a, c in zip(APPLICANTS, columns)] if placed else [])
 
         pending = ""
         blank: tuple[_GridRow, str] | None = None   # a named row of blank cells, not yet stored
@@ -332,6 +352,7 @@ def read_requests(doc: Document) -> TableResult:
                     place(*blank)
                     blank = None
                 if own is not None and own in result.cells and not any(row.values.values()):
+                    _trace(trace, ti, row, "requests", "continuation", key=own)
                     continue        # the rest of the row above's label, wrapped into a row of its own
                 if own is not None and row.values and not any(map(_is_request_header, row.labels)):
                     # a row printed blank: stored as such, unless the next
@@ -339,6 +360,7 @@ def read_requests(doc: Document) -> TableResult:
                     blank, pending = (row, own), "".join(strip_group_labels(row.labels))
                     result.found = True
                     continue
+                _trace(trace, ti, row, "requests", "header")
                 header.add(row)
                 if own is not None or pending:
                     pending += "".join(strip_group_labels(row.labels))
@@ -355,6 +377,7 @@ def read_requests(doc: Document) -> TableResult:
             if key is None:
                 if row.labels:
                     result.notes.append(f"requests: row with numbers but no known label: {' | '.join(row.labels)[:80]}")
+                _trace(trace, ti, row, "requests", "data", key=None, note="no known label")
                 continue
             result.found = True
             place(row, key)
@@ -363,13 +386,16 @@ def read_requests(doc: Document) -> TableResult:
     return result
 
 
-def read_review(doc: Document) -> TableResult:
+def read_review(doc: Document, trace: list | None = None) -> TableResult:
+    """Table 4 from the document's grids (trace: as read_requests)."""
     result = TableResult()
     found: dict[tuple[str, str], str | None] = {}
     conflicts: set[tuple[str, str]] = set()
+    ti = -1
     for index, block in enumerate(doc.body):
         if not isinstance(block, Table):
             continue
+        ti += 1
         rows = _grid_rows(block)
         if _kind_of_table(block, rows) != "review":
             continue
@@ -377,6 +403,7 @@ def read_review(doc: Document) -> TableResult:
         header = _Header(block.n_cols)
         for row in rows:
             if not row.printed:
+                _trace(trace, ti, row, "review", "header")
                 header.add(row)
                 continue
             header.close()
@@ -391,21 +418,29 @@ def read_review(doc: Document) -> TableResult:
 
             columns = _by_header(row, header, name_of) or {}
             placed_here = {k: row.values[col] for k, col in columns.items()}
+            how = "header"
             if not placed_here:
                 # no header names the columns: the template's order, if the count fits
+                how = "position"
                 cells, note = _place_positional(row.values, len(PROCEEDINGS) * len(OUTCOMES))
                 if cells is None and row_proceeding is None and context is None:
                     result.notes.append(f"review_litigation: {note}")
+                    _trace(trace, ti, row, "review", "data", key=None, note=note)
                     continue
                 if cells is None and (row_proceeding or context):
                     cells, note = _place_positional(row.values, len(OUTCOMES))
                     if cells is None:
                         result.notes.append(f"review_litigation: {note}")
+                        _trace(trace, ti, row, "review", "data", key=row_proceeding or context, note=note)
                         continue
                     placed_here = {(row_proceeding or context, o): v for o, v in zip(OUTCOMES, cells)}
                 else:
                     placed_here = {(p, o): cells[i * 5 + j] for i, p in enumerate(PROCEEDINGS)
                                    for j, o in enumerate(OUTCOMES)}
+                columns = dict(zip(placed_here, _positional_columns(row.values, len(placed_here))))
+            if trace is not None:
+                _trace(trace, ti, row, "review", "data", key=row_proceeding or context, how=how, note=None,
+                       context=context, placed=[(k, columns.get(k), v) for k, v in placed_here.items()])
             for k, v in placed_here.items():
                 if k in found and found[k] != v:
                     conflicts.add(k)
@@ -422,10 +457,11 @@ def read_review(doc: Document) -> TableResult:
     return result
 
 
-def read_active(doc: Document, template: str | None) -> TableResult:
+def read_active(doc: Document, template: str | None, trace: list | None = None) -> TableResult:
+    """Table 2 from the document's grids (trace: as read_requests)."""
     result = TableResult()
     result.extra["money_units"] = {}
-    for table in doc.tables:
+    for ti, table in enumerate(doc.tables):
         rows = _grid_rows(table)
         if _kind_of_table(table, rows) != "active":
             continue
@@ -437,6 +473,7 @@ def read_active(doc: Document, template: str | None) -> TableResult:
             if any(map(_names_article, row.labels)) and not row.printed:
                 header = _Header(table.n_cols)
             if not row.printed:
+                _trace(trace, ti, row, "active", "header", key=item)
                 header.add(row)
                 pending = item or pending
                 continue
@@ -444,11 +481,14 @@ def read_active(doc: Document, template: str | None) -> TableResult:
             item = item or pending
             pending = None
             if item is None:
+                _trace(trace, ti, row, "active", "data", key=None, note="no known label")
                 continue
             result.found = True
             article = item[0]
             expected = ACTIVE_METRICS.get(template or "", {}).get(article)
             if expected is None:
+                _trace(trace, ti, row, "active", "data", key=item,
+                       note=f"no metrics for {article} in template {template}")
                 continue
 
             def metric_of(col, filled):
@@ -466,15 +506,18 @@ def read_active(doc: Document, template: str | None) -> TableResult:
                 note = None if None not in placed else "a merged cell across metric columns"
                 if note:
                     placed = None
-                for m in expected:
-                    if m in MONEY_METRICS:
-                        _set_unit(result, m, header_money_unit(header.path(by_header[m])))
+                units = {m: header_money_unit(header.path(by_header[m])) for m in expected if m in MONEY_METRICS}
+                how, columns = "header", [by_header[m] for m in expected]
             else:
                 placed, note = _place_positional(row.values, len(expected))
-                for m in expected:
-                    if m in MONEY_METRICS:
-                        _set_unit(result, m, header_money_unit(header.text()))
+                units = {m: header_money_unit(header.text()) for m in expected if m in MONEY_METRICS}
+                how, columns = "position", _positional_columns(row.values, len(expected))
+            for m, unit in units.items():
+                _set_unit(result, m, unit)
             _store(result, item, placed or [None] * len(expected), note, "active_disclosure")
+            if trace is not None:
+                _trace(trace, ti, row, "active", "data", key=item, how=how, note=note, units=units,
+                       placed=[(m, c, row.values.get(c)) for m, c in zip(expected, columns)] if placed else [])
     return result
 
 

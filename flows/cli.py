@@ -1,4 +1,4 @@
-"""xxgk command line: `xxgk run`, `xxgk synth`, `xxgk bench`, `xxgk serve`."""
+"""xxgk command line: `xxgk run`, `xxgk synth`, `xxgk bench`, `xxgk serve`, `xxgk inspect`."""
 from __future__ import annotations
 
 import argparse
@@ -126,6 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
                                           "template, and the count of silent errors (ok with a wrong cell).")
     evaluate.add_argument("truth", help="truth.json written by xxgk synth")
     evaluate.add_argument("--warehouse", "-w", default=str(DEFAULT_OUTPUT), help="warehouse directory")
+    from flows.inspect import DESCRIPTION as INSPECT_DESCRIPTION, EPILOG as INSPECT_EPILOG
+
+    inspect = sub.add_parser("inspect", help="show how one file is read: grids, row labels, cell placement",
+                             description=INSPECT_DESCRIPTION, epilog=INSPECT_EPILOG,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    inspect.add_argument("file", help="one report file (text, HTML, Markdown, DOCX or PDF)")
+    inspect.add_argument("--png", metavar="DIR",
+                         help="PDF only: write each page holding a table to DIR as a PNG, with the detected "
+                              "cells' boxes drawn in red (needs pillow)")
     return parser
 
 
@@ -151,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
                                         args.cron, args.timezone)
         prefect_serve(deployment)
         return 0
+    if args.command == "inspect":
+        from flows.inspect import inspect
+
+        if not Path(args.file).is_file():
+            return _fail(f"{args.file} is not a file")
+        return inspect(args.file, args.png)
     if args.command == "bench":
         from flows.bench import bench
 
