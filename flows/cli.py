@@ -85,11 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     synth = sub.add_parser(
         "synth", help="write a corpus of realistic synthetic reports with their truth",
-        description="Write N report files under OUT/reports across both templates, eight layouts "
+        description="Write N report files under OUT/reports across both templates, eight text layouts "
                     "(tab-indented cells, blank-separated cells, pipe rows, Markdown, tab rows, HTML, "
-                    "pdftotext -layout, Word text), wording and number noise and six encodings, a "
-                    "fraction with deliberate accounting errors and a few non-reports; and "
-                    "OUT/truth.json with every expected value and status.")
+                    "pdftotext -layout, Word text) and three document layouts (DOCX, PDF, a portal page "
+                    "around Word's HTML; about a quarter of the files are DOCX or PDF), with the table "
+                    "shapes real files have (table 4 as three small tables, fillers in table 2, table 3 "
+                    "split over pages or by a 续表 line, ragged spans), wording and number noise and six "
+                    "encodings, a fraction with deliberate accounting errors and a few non-reports; and "
+                    "OUT/truth.json with every expected value and status (layout names the layout; "
+                    "encoding is null for DOCX and PDF).")
     synth.add_argument("--out", "-o", required=True, help="directory to write (OUT/reports, OUT/truth.json)")
     synth.add_argument("--n", type=int, default=200, help="number of files (default 200)")
     synth.add_argument("--seed", type=int, default=0, help="random seed: the same seed writes the same corpus")
