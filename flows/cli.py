@@ -105,12 +105,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write (once) N synthetic reports, run `xxgk run` on them as a user would, and print "
                     "reports/s with and without start-up, seconds per stage, the fixed overhead of a "
                     "one-report run, peak RSS, and the ratio to a floor measured on the same files: "
-                    "read, decode, one regex pass over the numbers.")
+                    "read, decode, one regex pass over the numbers (text layouts only).  Then the same "
+                    "for a corpus of synthesised PDFs: PDF reports/s, milliseconds per page, and the "
+                    "ratio to opening each PDF with pypdfium2 and taking every page's text (--no-pdf "
+                    "skips it).")
     bench.add_argument("--n", type=int, default=20000, help="reports in the corpus (default 20000)")
     bench.add_argument("--seed", type=int, default=7)
     bench.add_argument("--workdir", help="where the corpus and warehouses go (default: a new temp dir); "
                                          "an existing corpus there is reused")
     bench.add_argument("--workers", type=int, default=None, help="passed to xxgk run")
+    bench.add_argument("--pdf-n", type=int, default=300,
+                       help="synthesised PDF reports for the PDF figures (default 300): PDF reports/s without "
+                            "start-up, milliseconds per page, and the ratio to a floor on the same files "
+                            "(pypdfium2: open each PDF, take every page's text, one core)")
+    bench.add_argument("--no-pdf", action="store_true", help="skip the PDF figures")
     bench.add_argument("--docs", action="store_true",
                        help="build GX Data Docs, as a default `xxgk run` does (skipped by default, so that "
                             "figures compare with earlier benchmarks)")
@@ -174,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         from flows.bench import bench
 
         extra = ["--workers", str(args.workers)] if args.workers else []
-        return bench(args.n, args.workdir, args.seed, extra if args.docs else [*extra, "--no-docs"])
+        return bench(args.n, args.workdir, args.seed, extra if args.docs else [*extra, "--no-docs"],
+                     pdf_n=0 if args.no_pdf else args.pdf_n)
     parser.error(f"unknown command {args.command}")
     return 2
 
