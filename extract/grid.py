@@ -104,6 +104,7 @@ class _GridRow:
     own: list[str]         # the labels whose cells start in this row (the others span it from above)
     printed: bool          # a figure or marker in the row
     cells: list[Cell | None]
+    index: int = -1        # the grid row
 
     def key(self) -> str | None:
         """The table-3 row its labels name: its own labels (the cells that
@@ -152,7 +153,7 @@ def _grid_rows(table: Table) -> list[_GridRow]:
                 origin_seen.add(ids[i])
                 values[i] = texts[i]
         printed = first_figure is not None and (_FIGURE in kinds or not _names_columns(labels))
-        rows.append(_GridRow(labels, values, own, printed, dense))
+        rows.append(_GridRow(labels, values, own, printed, dense, r))
     return rows
 
 
@@ -163,7 +164,8 @@ class _Analysed:
     tables: list[tuple[int, Table, list[_GridRow], str | None]]   # (body index, table, rows, kind)
 
     def of_kind(self, kind: str):
-        return [(i, t, rows) for i, t, rows, k in self.tables if k == kind]
+        """(table number among the document's tables, body index, table, rows)."""
+        return [(n, i, t, rows) for n, (i, t, rows, k) in enumerate(self.tables) if k == kind]
 
 
 def analyse(doc: Document) -> _Analysed:
@@ -338,10 +340,24 @@ def _place_positional(values: dict[int, str | None], expected: int) -> tuple[lis
     return cells, None
 
 
-def read_requests(doc: Document, analysed: _Analysed | None = None) -> TableResult:
+def _trace(trace: list | None, table: int, row: _GridRow, kind: str, role: str, **decision) -> None:
+    """One decision of a table reader, for debugging views (extract.explain):
+    plain data, appended only when a trace list is given."""
+    if trace is not None:
+        trace.append(dict(table=table, row=row.index, kind=kind, role=role, labels=list(row.labels), **decision))
+
+
+def _positional_columns(values: dict, n: int) -> list[int]:
+    """The grid columns _place_positional took its n cells from."""
+    return sorted(values)[:n]
+
+
+def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list | None = None) -> TableResult:
+    """Table 3 from the document's grids.  trace: a list to which each
+    row's decision is appended as a dict (see _trace), for extract.explain."""
     result = TableResult()
     width = len(APPLICANTS)
-    for _, table, rows in (analysed or analyse(doc)).of_kind("requests"):
+    for ti, _, table, rows in (analysed or analyse(doc)).of_kind("requests"):
         header = _Header(table.n_cols)
 
         def place(row: _GridRow, key: str) -> None:
@@ -352,9 +368,14 @@ def read_requests(doc: Document, analysed: _Analysed | None = None) -> TableResu
                 note = None if None not in placed else "a merged cell across applicant columns"
                 if note:
                     placed = None
+                how, columns = "header", [by_header[a] for a in APPLICANTS]
             else:
                 placed, note = _place_positional(row.values, width)
+                how, columns = "position", _positional_columns(row.values, width)
             _store(result, key, placed or [None] * width, note, "requests")
+            if trace is not None:
+                _trace(trace, ti, row, "requests", "data", key=key, how=how, note=note,
+                       placed=[(a, c, row.values.get(c)) for a, c in zip(APPLICANTS, columns)] if placed else [])
 
         pending = ""
         blank: tuple[_GridRow, str] | None = None   # a named row of blank cells, not yet stored
@@ -380,6 +401,7 @@ def read_requests(doc: Document, analysed: _Analysed | None = None) -> TableResu
                 place(row, key)
             else:
                 result.notes.append(Note("requests", None, UNKNOWN_LABEL, f"row with numbers but no known label: {text[:80]}"))
+                _trace(trace, ti, row, "requests", "data", key=None, note="no known label")
             return False
 
         for row in rows:
@@ -398,6 +420,7 @@ def read_requests(doc: Document, analysed: _Analysed | None = None) -> TableResu
                     place(*blank)
                     blank = None
                 if own is not None and own in result.cells and not any(row.values.values()):
+                    _trace(trace, ti, row, "requests", "continuation", key=own)
                     continue        # the rest of the row above's label, wrapped into a row of its own
                 if own is not None and row.values and not any(map(_is_request_header, row.labels)):
                     # a row printed blank: stored as such, unless the next
@@ -405,6 +428,7 @@ def read_requests(doc: Document, analysed: _Analysed | None = None) -> TableResu
                     blank, pending = (row, own), "".join(strip_group_labels(row.own or row.labels))
                     result.found = True
                     continue
+                _trace(trace, ti, row, "requests", "header")
                 header.add(row)
                 opening = "".join(strip_group_labels(row.own))
                 if own is not None or pending or (opening and _NUMBERED_RE.match(opening)):
@@ -438,16 +462,18 @@ def read_requests(doc: Document, analysed: _Analysed | None = None) -> TableResu
     return result
 
 
-def read_review(doc: Document, analysed: _Analysed | None = None) -> TableResult:
+def read_review(doc: Document, analysed: _Analysed | None = None, trace: list | None = None) -> TableResult:
+    """Table 4 from the document's grids (trace: as read_requests)."""
     result = TableResult()
     found: dict[tuple[str, str], str | None] = {}
     conflicts: set[tuple[str, str]] = set()
-    for index, block, rows in (analysed or analyse(doc)).of_kind("review"):
+    for ti, index, block, rows in (analysed or analyse(doc)).of_kind("review"):
         context = _proceeding_in(_preceding_text(doc.body, index))
         header = _Header(block.n_cols)
         last_named = None
         for row in rows:
             if not row.printed:
+                _trace(trace, ti, row, "review", "header")
                 header.add(row)
                 continue
             header.close()
@@ -467,7 +493,9 @@ def read_review(doc: Document, analysed: _Analysed | None = None) -> TableResult
 
             columns = _by_header(row, header, name_of) or {}
             placed_here = {k: row.values[col] for k, col in columns.items()}
+            how = "header"
             if not placed_here:
+                how = "position"
                 # no header names the columns: the template's order, if the count fits
                 cells, note = _place_positional(row.values, len(PROCEEDINGS) * len(OUTCOMES))
                 if cells is None and row_proceeding is None and context is None:
@@ -482,6 +510,10 @@ def read_review(doc: Document, analysed: _Analysed | None = None) -> TableResult
                 else:
                     placed_here = {(p, o): cells[i * 5 + j] for i, p in enumerate(PROCEEDINGS)
                                    for j, o in enumerate(OUTCOMES)}
+                columns = dict(zip(placed_here, _positional_columns(row.values, len(placed_here))))
+            if trace is not None:
+                _trace(trace, ti, row, "review", "data", key=row_proceeding or context, how=how, note=None,
+                       context=context, placed=[(k, columns.get(k), v) for k, v in placed_here.items()])
             for k, v in placed_here.items():
                 if k in found and found[k] != v:
                     conflicts.add(k)
@@ -498,10 +530,12 @@ def read_review(doc: Document, analysed: _Analysed | None = None) -> TableResult
     return result
 
 
-def read_active(doc: Document, template: str | None, analysed: _Analysed | None = None) -> TableResult:
+def read_active(doc: Document, template: str | None, analysed: _Analysed | None = None,
+                trace: list | None = None) -> TableResult:
+    """Table 2 from the document's grids (trace: as read_requests)."""
     result = TableResult()
     result.extra["money_units"] = {}
-    for _, table, rows in (analysed or analyse(doc)).of_kind("active"):
+    for ti, _, table, rows in (analysed or analyse(doc)).of_kind("active"):
         header = _Header(table.n_cols)
         pending = None
         for row in rows:
@@ -510,6 +544,7 @@ def read_active(doc: Document, template: str | None, analysed: _Analysed | None 
             if any(map(_names_article, row.labels)) and not row.printed:
                 header = _Header(table.n_cols)
             if not row.printed and not (item is not None and row.values):
+                _trace(trace, ti, row, "active", "header", key=item)
                 header.add(row)
                 pending = item or pending
                 continue
@@ -519,11 +554,14 @@ def read_active(doc: Document, template: str | None, analysed: _Analysed | None 
             item = item or pending
             pending = None
             if item is None:
+                _trace(trace, ti, row, "active", "data", key=None, note="no known label")
                 continue
             result.found = True
             article = item[0]
             expected = ACTIVE_METRICS.get(template or "", {}).get(article)
             if expected is None:
+                _trace(trace, ti, row, "active", "data", key=item,
+                       note=f"no metrics for {article} in template {template}")
                 continue
 
             def metric_of(col, filled):
@@ -541,15 +579,18 @@ def read_active(doc: Document, template: str | None, analysed: _Analysed | None 
                 note = None if None not in placed else "a merged cell across metric columns"
                 if note:
                     placed = None
-                for m in expected:
-                    if m in MONEY_METRICS:
-                        _set_unit(result, m, header_money_unit(header.path(by_header[m])))
+                units = {m: header_money_unit(header.path(by_header[m])) for m in expected if m in MONEY_METRICS}
+                how, columns = "header", [by_header[m] for m in expected]
             else:
                 placed, note = _place_positional(row.values, len(expected))
-                for m in expected:
-                    if m in MONEY_METRICS:
-                        _set_unit(result, m, header_money_unit(header.text()))
+                units = {m: header_money_unit(header.text()) for m in expected if m in MONEY_METRICS}
+                how, columns = "position", _positional_columns(row.values, len(expected))
+            for m, unit in units.items():
+                _set_unit(result, m, unit)
             _store(result, item, placed or [None] * len(expected), note, "active_disclosure")
+            if trace is not None:
+                _trace(trace, ti, row, "active", "data", key=item, how=how, note=note, units=units,
+                       placed=[(m, c, row.values.get(c)) for m, c in zip(expected, columns)] if placed else [])
     return result
 
 
@@ -563,5 +604,5 @@ def _set_unit(result: TableResult, metric: str, unit: str | None) -> None:
 
 def table_cells_text(doc: Document, kind: str, analysed: _Analysed | None = None) -> list[str]:
     """Every cell text of the document's tables of one kind (template detection)."""
-    return [text for _, table, _ in (analysed or analyse(doc)).of_kind(kind)
+    return [text for _, _, table, _ in (analysed or analyse(doc)).of_kind(kind)
             for text in (strip_cell(c.text) for c in table.cells) if text]

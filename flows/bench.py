@@ -5,6 +5,12 @@ subprocess of `xxgk run`), so start-up, the Prefect server and worker
 processes are all in the wall time; the flow's own clock gives the time
 without start-up.  The floor, measured on the same files in the same run:
 read every file, decode it, one regular-expression pass over its numbers.
+
+The text corpus holds the text layouts only (as it always did), so its
+figures keep their meaning.  A second corpus of synthesised PDFs (the synth
+PDF layout) gives the PDF figures: reports/s without start-up, milliseconds
+per page, against a floor measured on the same files on one core: open each
+PDF with pypdfium2 and take the text of every page.
 """
 from __future__ import annotations
 
@@ -43,6 +49,30 @@ def floor(root: Path) -> tuple[float, int, int]:
     return time.perf_counter() - t, files, numbers
 
 
+def pdf_floor(root: Path) -> tuple[float, int, int]:
+    """Seconds to open every PDF with pypdfium2 and take the text of each
+    of its pages, on one core; and the files and pages."""
+    import pypdfium2 as pdfium
+
+    t = time.perf_counter()
+    files = pages = 0
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            pdf = pdfium.PdfDocument(Path(dirpath, name).read_bytes())
+            try:
+                for index in range(len(pdf)):
+                    page = pdf[index]
+                    text_page = page.get_textpage()
+                    text_page.get_text_range()
+                    text_page.close()
+                    page.close()
+                    pages += 1
+            finally:
+                pdf.close()
+            files += 1
+    return time.perf_counter() - t, files, pages
+
+
 def interpreter() -> str:
     """The interpreter the pipeline runs on: the venv's base executable,
     symlinks resolved (a venv's own python is a link to it)."""
@@ -74,7 +104,9 @@ def _run(input_dir: Path, out: Path, extra: list[str]) -> tuple[float, dict, int
     return wall, json.loads(summary_file.read_text()), max(peak_kb, before)
 
 
-def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
+def bench(n: int, workdir: str | None, seed: int, extra: list[str], pdf_n: int = 0) -> int:
+    """pdf_n: PDF reports in the PDF corpus (0: no PDF figures)."""
+    from synth.render import LAYOUTS
     from synth.writer import write_corpus
 
     from flows.server import missing_prefect_database
@@ -83,7 +115,7 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
     corpus = base / f"corpus-{n}-{seed}"
     if not (corpus / "truth.json").is_file():
         print(f"writing {n} synthetic reports to {corpus} ...", flush=True)
-        write_corpus(corpus, n, seed=seed)
+        write_corpus(corpus, n, seed=seed, layouts=LAYOUTS)
     reports = corpus / "reports"
     single = base / "single"
     truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))["files"]
@@ -134,4 +166,36 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
         print(f"    {stage:14} {s:8.2f}")
     print(f"  outcome: ok {summary['ok']}, invalid {summary['invalid']}, rejected {summary['rejected']}")
     print(f"  corpus kept at {corpus} (reuse it with --workdir {base})")
+    if pdf_n > 0:
+        bench_pdf(base, pdf_n, seed, extra)
     return 0
+
+
+def bench_pdf(base: Path, n: int, seed: int, extra: list[str]) -> None:
+    """The PDF figures: `xxgk run` on a corpus of n synthesised PDF reports
+    against opening them and taking every page's text (pdf_floor)."""
+    from synth.writer import write_corpus
+
+    corpus = base / f"corpus-pdf-{n}-{seed}"
+    if not (corpus / "truth.json").is_file():
+        print(f"writing {n} synthetic PDF reports to {corpus} ...", flush=True)
+        write_corpus(corpus, n, seed=seed, layouts=("pdf",), non_report_rate=0.0)
+    reports = corpus / "reports"
+    out = base / "w-pdf"
+    shutil.rmtree(out, ignore_errors=True)
+    warm_page_cache(reports)
+    floor_s, files, pages = pdf_floor(reports)
+    wall, summary, _ = _run(reports, out, extra)
+    flow_s = summary["seconds"]
+    parse_s = summary["stage_seconds"].get("read+extract", 0.0)
+    print(f"\nxxgk bench, PDF: {files} synthesised PDF reports, {pages} pages ({pages / max(files, 1):.1f} a report)")
+    print(f"  PDF reports/s, start-up excluded : {files / flow_s:8.1f}   ({flow_s:.1f} s in the flow, "
+          f"{wall:.1f} s wall)")
+    print(f"  ms per page, in the flow         : {flow_s * 1000 / pages:8.1f}")
+    if parse_s:
+        print(f"  ms per page, read+extract        : {parse_s * 1000 / pages:8.1f}   (summed over workers)")
+    print(f"  floor (pypdfium2 open+page text) : {floor_s:8.2f} s = {pages / floor_s:.0f} pages/s on one core "
+          f"({floor_s * 1000 / pages:.2f} ms a page)")
+    print(f"  PDF pipeline / floor             : {flow_s / floor_s:8.1f}")
+    print(f"  outcome: ok {summary['ok']}, invalid {summary['invalid']}, rejected {summary['rejected']}")
+    print(f"  corpus kept at {corpus}")

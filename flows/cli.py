@@ -1,4 +1,4 @@
-"""xxgk command line: `xxgk run`, `xxgk synth`, `xxgk bench`, `xxgk serve`."""
+"""xxgk command line: `xxgk run`, `xxgk synth`, `xxgk bench`, `xxgk serve`, `xxgk inspect`."""
 from __future__ import annotations
 
 import argparse
@@ -85,11 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     synth = sub.add_parser(
         "synth", help="write a corpus of realistic synthetic reports with their truth",
-        description="Write N report files under OUT/reports across both templates, eight layouts "
+        description="Write N report files under OUT/reports across both templates, eight text layouts "
                     "(tab-indented cells, blank-separated cells, pipe rows, Markdown, tab rows, HTML, "
-                    "pdftotext -layout, Word text), wording and number noise and six encodings, a "
-                    "fraction with deliberate accounting errors and a few non-reports; and "
-                    "OUT/truth.json with every expected value and status.")
+                    "pdftotext -layout, Word text) and three document layouts (DOCX, PDF, a portal page "
+                    "around Word's HTML; about a quarter of the files are DOCX or PDF), with the table "
+                    "shapes real files have (table 4 as three small tables, fillers in table 2, table 3 "
+                    "split over pages or by a 续表 line, ragged spans), wording and number noise and six "
+                    "encodings, a fraction with deliberate accounting errors and a few non-reports; and "
+                    "OUT/truth.json with every expected value and status (layout names the layout; "
+                    "encoding is null for DOCX and PDF).")
     synth.add_argument("--out", "-o", required=True, help="directory to write (OUT/reports, OUT/truth.json)")
     synth.add_argument("--n", type=int, default=200, help="number of files (default 200)")
     synth.add_argument("--seed", type=int, default=0, help="random seed: the same seed writes the same corpus")
@@ -101,12 +105,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write (once) N synthetic reports, run `xxgk run` on them as a user would, and print "
                     "reports/s with and without start-up, seconds per stage, the fixed overhead of a "
                     "one-report run, peak RSS, and the ratio to a floor measured on the same files: "
-                    "read, decode, one regex pass over the numbers.")
+                    "read, decode, one regex pass over the numbers (text layouts only).  Then the same "
+                    "for a corpus of synthesised PDFs: PDF reports/s, milliseconds per page, and the "
+                    "ratio to opening each PDF with pypdfium2 and taking every page's text (--no-pdf "
+                    "skips it).")
     bench.add_argument("--n", type=int, default=20000, help="reports in the corpus (default 20000)")
     bench.add_argument("--seed", type=int, default=7)
     bench.add_argument("--workdir", help="where the corpus and warehouses go (default: a new temp dir); "
                                          "an existing corpus there is reused")
     bench.add_argument("--workers", type=int, default=None, help="passed to xxgk run")
+    bench.add_argument("--pdf-n", type=int, default=300,
+                       help="synthesised PDF reports for the PDF figures (default 300): PDF reports/s without "
+                            "start-up, milliseconds per page, and the ratio to a floor on the same files "
+                            "(pypdfium2: open each PDF, take every page's text, one core)")
+    bench.add_argument("--no-pdf", action="store_true", help="skip the PDF figures")
     bench.add_argument("--docs", action="store_true",
                        help="build GX Data Docs, as a default `xxgk run` does (skipped by default, so that "
                             "figures compare with earlier benchmarks)")
@@ -126,6 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
                                           "template, and the count of silent errors (ok with a wrong cell).")
     evaluate.add_argument("truth", help="truth.json written by xxgk synth")
     evaluate.add_argument("--warehouse", "-w", default=str(DEFAULT_OUTPUT), help="warehouse directory")
+    from flows.inspect import DESCRIPTION as INSPECT_DESCRIPTION, EPILOG as INSPECT_EPILOG
+
+    inspect = sub.add_parser("inspect", help="show how one file is read: grids, row labels, cell placement",
+                             description=INSPECT_DESCRIPTION, epilog=INSPECT_EPILOG,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    inspect.add_argument("file", help="one report file (text, HTML, Markdown, DOCX or PDF)")
+    inspect.add_argument("--png", metavar="DIR",
+                         help="PDF only: write each page holding a table to DIR as a PNG, with the detected "
+                              "cells' boxes drawn in red (needs pillow)")
     return parser
 
 
@@ -151,11 +172,18 @@ def main(argv: list[str] | None = None) -> int:
                                         args.cron, args.timezone)
         prefect_serve(deployment)
         return 0
+    if args.command == "inspect":
+        from flows.inspect import inspect
+
+        if not Path(args.file).is_file():
+            return _fail(f"{args.file} is not a file")
+        return inspect(args.file, args.png)
     if args.command == "bench":
         from flows.bench import bench
 
         extra = ["--workers", str(args.workers)] if args.workers else []
-        return bench(args.n, args.workdir, args.seed, extra if args.docs else [*extra, "--no-docs"])
+        return bench(args.n, args.workdir, args.seed, extra if args.docs else [*extra, "--no-docs"],
+                     pdf_n=0 if args.no_pdf else args.pdf_n)
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -87,7 +87,7 @@ def evaluate(frames: dict[str, pd.DataFrame], truth: dict) -> dict:
             wrong_status.append((rel, rec["status"], status, rep.get("notes")))
         if rec["kind"] != "report":
             continue
-        if rep["encoding"] != rec["encoding"]:
+        if not _eq(rep["encoding"], rec["encoding"]):
             for k in keys:
                 groups[k]["encoding_wrong"] += 1
         agencies = [rec.get("agency")] + list(rec.get("agency_alternatives") or [])

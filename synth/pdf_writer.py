@@ -25,6 +25,7 @@ PAGE_W, PAGE_H = 595.0, 842.0
 MARGIN = 72.0
 BODY_SIZE, CELL_SIZE = 12.0, 9.0
 PAD = 3.0
+_UNBREAKABLE = re.compile(r"[^\s\u3000-\u303f\u4e00-\u9fff（）：，、；。“”]+")
 _TOKEN = re.compile(r"[A-Za-z0-9.,%:/+\-_@()]+| |.", re.S)
 _registered = False
 
@@ -180,11 +181,25 @@ class _Writer:
             self._draw_rows(t, rows, xs, heights, texts, lead)
 
     def _col_widths(self, t: Table) -> list[float]:
+        """Each column as wide as its widest one-column cell (at most 110 pt
+        wanted), scaled to the line.  A table wider than the line is
+        narrowed in its wrappable text, not below its longest run without
+        CJK characters or spaces (a figure such as 「1,234」 or 「１２３」):
+        Word narrows a column to its longest word, it does not cut a
+        figure."""
         want = [24.0] * t.n_cols
+        need = [0.0] * t.n_cols
         for c in t.cells:
             if c.colspan == 1:
                 w = max(_width(line, CELL_SIZE) for line in c.text.split("\n")) + 2 * PAD + 2
                 want[c.col] = max(want[c.col], min(w, 110.0))
+                runs = _UNBREAKABLE.findall(c.text)
+                if runs:
+                    need[c.col] = max(need[c.col], max(_width(r, CELL_SIZE) for r in runs) + 2 * PAD + 2)
+        need = [min(n, w) for n, w in zip(need, want)]
+        if sum(want) > self.width and sum(need) < self.width:
+            slack = (self.width - sum(need)) / (sum(want) - sum(need))
+            return [n + (w - n) * slack for n, w in zip(need, want)]
         scale = self.width / sum(want)
         return [w * scale for w in want]
 

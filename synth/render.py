@@ -383,13 +383,10 @@ PROSE = [
 ]
 
 
-def render_report(t: Truth, layout: str, rng: random.Random, truncate: str | None = None) -> str:
-    st = Style(rng, layout)
-    grids = [grid_table2(t, st), grid_table3(t, st), grid_table4(t, st)]
-    if layout == "html":
-        tables = [render_html_table(g, st) for g in grids]
-    else:
-        tables = RENDERERS[layout](grids, st)
+def report_parts(t: Truth, rng: random.Random) -> tuple[list[str], list[str], str]:
+    """The report's head lines (title, agency, opening), its opening prose
+    and its problems paragraph, drawn from rng (the document layouts use
+    them too)."""
     sub = dict(year=t.year, agency=t.agency, n1=rng.randint(10, 5000), n2=rng.randint(1, 40), n3=rng.randint(1, 300))
     prose1 = [p.format(**sub) for p in rng.sample(PROSE, rng.randint(2, 4))]
     if rng.random() < 0.3:
@@ -406,6 +403,17 @@ def render_report(t: Truth, layout: str, rng: random.Random, truncate: str | Non
     else:
         head = [f"{t.year}年度政府信息公开工作年度报告",
                 f"本报告由{t.agency}根据《中华人民共和国政府信息公开条例》规定编制，报告所列统计期限自{t.year}年1月1日至{t.year}年12月31日。"]
+    return head, prose1, problems
+
+
+def render_report(t: Truth, layout: str, rng: random.Random, truncate: str | None = None) -> str:
+    st = Style(rng, layout)
+    grids = [grid_table2(t, st), grid_table3(t, st), grid_table4(t, st)]
+    if layout == "html":
+        tables = [render_html_table(g, st) for g in grids]
+    else:
+        tables = RENDERERS[layout](grids, st)
+    head, prose1, problems = report_parts(t, rng)
     sections = [
         (SECTION_TITLES[0], "\n".join(prose1)),
         (SECTION_TITLES[1], tables[0]),

@@ -7,8 +7,16 @@ import random
 import zlib
 from pathlib import Path
 
+from .documents import BINARY_LAYOUTS, DOCUMENT_LAYOUTS, render_document
 from .model import Truth, make_truth
 from .render import LAYOUTS, render_report
+
+ALL_LAYOUTS = LAYOUTS + DOCUMENT_LAYOUTS
+# The share of reports written in each document layout when the layouts
+# include it (the text layouts share the rest evenly): DOCX and PDF are a
+# quarter of a default corpus, the portal page a twelfth.
+DOCUMENT_SHARES = {"docx": 0.11, "pdf": 0.14, "portal": 0.08}
+EXTENSIONS = {"html": "html", "portal": "html", "docx": "docx", "pdf": "pdf"}
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16-le-bom", "utf-16-be-bom")
 REPORTED = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "gb18030": "gb18030", "gbk": "gb18030",
@@ -59,10 +67,37 @@ def _non_report(kind: str, rng: random.Random) -> tuple[bytes, dict]:
     return text.encode("utf-8"), {"kind": kind, "status": "rejected", "error_contains": "no disclosure tables"}
 
 
+def _pick_layout(rng: random.Random, layouts) -> str:
+    documents = [l for l in layouts if l in DOCUMENT_SHARES]
+    texts = [l for l in layouts if l not in DOCUMENT_SHARES]
+    if not documents:
+        return rng.choice(texts)        # the draw a text-only corpus always made
+    weights = [DOCUMENT_SHARES[l] for l in documents]
+    if texts:
+        rest = max(0.0, 1.0 - sum(weights))
+        weights += [rest / len(texts)] * len(texts)
+    return rng.choices(documents + texts, weights)[0]
+
+
+def _document_file(t: Truth, layout: str, rng: random.Random) -> tuple[bytes, dict]:
+    """A report in a document layout: its bytes and its truth record."""
+    record = truth_record(t)
+    if layout in BINARY_LAYOUTS:
+        record.update(layout=layout, encoding=None, line_endings=None)
+        return render_document(t, layout, rng), record
+    encoding = rng.choice(["utf-8", "utf-8", "gbk"])
+    text = render_document(t, layout, rng, charset="gbk" if encoding == "gbk" else "utf-8")
+    record.update(layout=layout, encoding=REPORTED[encoding], line_endings=None)   # the page chooses its own
+    return encode(text, encoding), record
+
+
 def write_corpus(out: str | Path, n: int, seed: int = 0, error_rate: float = 0.1,
-                 non_report_rate: float = 0.03, layouts=LAYOUTS, encodings=ENCODINGS) -> dict:
+                 non_report_rate: float = 0.03, layouts=ALL_LAYOUTS, encodings=ENCODINGS) -> dict:
     """Write n files under out/ (in sub-directories, as a crawl leaves them)
-    and out/truth.json; return the truth."""
+    and out/truth.json; return the truth.  layouts: the text layouts of
+    synth.render and the document layouts of synth.documents (DOCX and PDF
+    written as bytes, with no encoding; the portal page as text in UTF-8
+    or GBK); a text-only list writes the corpus earlier versions wrote."""
     rng = random.Random(seed)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,7 +111,15 @@ def write_corpus(out: str | Path, n: int, seed: int = 0, error_rate: float = 0.1
             record.update(layout=None, encoding=None)
         else:
             t = make_truth(rng, error_rate=error_rate)
-            layout = rng.choice(layouts)
+            layout = _pick_layout(rng, layouts)
+            if layout in DOCUMENT_LAYOUTS:
+                data, record = _document_file(t, layout, rng)
+                rel = f"{sub}/report_{i:06d}.{EXTENSIONS[layout]}"
+                path = out / "reports" / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                files[rel] = record
+                continue
             text = render_report(t, layout, rng)
             ending = rng.choice(["lf", "lf", "crlf", "cr"]) if layout != "html" else "lf"
             if layout == "wordtext":

@@ -10,6 +10,7 @@ from expectations.validate import Validator, statuses
 from extract.decode import decode_report
 from extract.files import ParsedReport, discover, parse_files
 from extract.report import extract_report
+from synth.documents import DOCUMENT_LAYOUTS, render_document
 from synth.evaluate import evaluate
 from synth.model import make_truth
 from synth.render import LAYOUTS, render_report
@@ -40,6 +41,7 @@ def test_corpus_accuracy(corpus_result):
     assert overall["status_accuracy"] >= 0.99
     layouts = {r["value"] for r in result["table"] if r["by"] == "layout"}
     assert set(LAYOUTS) <= layouts            # every layout was exercised
+    assert set(DOCUMENT_LAYOUTS) <= layouts   # DOCX, PDF and portal pages too
     encodings = {r["value"] for r in result["table"] if r["by"] == "encoding"}
     assert {"utf-8", "gb18030", "utf-16"} <= encodings
 
@@ -79,3 +81,48 @@ def test_no_silent_errors(validator, seed, layout, encoding, ending):
             assert [int(v) for v in got] == values
     if truth.expected_failures:
         assert status == "invalid"
+
+
+@settings(max_examples=24, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), layout=st.sampled_from(DOCUMENT_LAYOUTS))
+def test_no_silent_errors_in_documents(validator, seed, layout):
+    """DOCX, PDF and portal pages written from the same truth, with the
+    shapes real files have (table 4 as three tables, fillers in table 2,
+    table 3 split, ragged spans): the same bar."""
+    rng = random.Random(seed)
+    truth = make_truth(rng, error_rate=0.3)
+    data = render_document(truth, layout, rng)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    parsed = _parse_bytes(raw, layout)
+    assert parsed.error is None, parsed.error
+    frames = build_frames([parsed])
+    status = statuses(frames["reports"], validator.validate(frames)).iloc[0]
+    e = parsed.extraction
+    assert (e.template, e.year, e.agency) == (truth.template, truth.year, truth.agency)
+    if status == "ok":
+        req = frames["requests"]
+        for row, values in truth.requests.items():
+            got = list(req[req["row"] == row].sort_values("applicant")["value"])
+            assert [None if v is None or v != v else int(v) for v in got] == values, (row, layout)
+        rev = frames["review_litigation"]
+        for p, values in truth.review.items():
+            got = list(rev[rev["proceeding"] == p].sort_values("outcome")["value"])
+            assert [int(v) for v in got] == values
+    if truth.expected_failures:
+        assert status == "invalid"
+    else:
+        assert status == "ok", e.notes
+
+
+def _parse_bytes(raw: bytes, layout: str) -> ParsedReport:
+    import os
+    import tempfile
+
+    from extract.files import FileEntry, parse_file
+
+    with tempfile.NamedTemporaryFile(suffix="." + layout, delete=False) as f:
+        f.write(raw)
+    try:
+        return parse_file(FileEntry(f.name, os.path.basename(f.name), len(raw), 0))
+    finally:
+        os.unlink(f.name)
