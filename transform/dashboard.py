@@ -177,7 +177,7 @@ def _INT_AXIS():
 def _status_colour():
     import altair as alt
     return alt.Color("status:N", scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_COLOURS)),
-                     sort=list(STATUSES))
+                     sort=list(STATUSES), legend=alt.Legend(orient="top", title=None))
 
 
 # ------------------------------------------------------------------ sections
@@ -201,7 +201,7 @@ def _status_by(reports: pd.DataFrame, column: str) -> tuple[str, pd.DataFrame]:
         order=alt.Order("status_order:Q"),
     ).transform_calculate(
         status_order="indexof(['ok','invalid','rejected'], datum.status)"
-    ).properties(width=max(120, 34 * len(counts)), height=180, title=f"status by {column}")
+    ).properties(width=max(150, 30 * len(counts)), height=180, title=f"status by {column}")
     return _svg(chart), counts
 
 
