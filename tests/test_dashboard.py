@@ -197,6 +197,16 @@ def test_report_page_shows_findings_and_tables(synth_warehouse, tmp_path):
         value = "" if pd.isna(rec.value) else str(int(rec.value))
         assert text == value + error, (rec.row, rec.applicant, text)
 
+    # table 2: figures as stored (money in 万元, no rounding), blank where null
+    active = wh.read("active_disclosure")
+    head, rows = table_rows(dom, "table2")
+    grid = {tuple(r[0].split(" ")[:2]): dict(zip(head[1:], r[1:])) for r in rows}
+    for rec in active[active["report_id"] == rid].itertuples():
+        text = grid[(str(rec.article), str(rec.item))][str(rec.metric)]
+        if isinstance(rec.cell_error, str):
+            text = text.replace(rec.cell_error, "")
+        assert (text == "") if pd.isna(rec.value) else (float(text) == rec.value), (rec, text)
+
 
 # ---------------------------------------------------------------- the columns to come
 @pytest.fixture(scope="module")

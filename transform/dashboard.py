@@ -122,10 +122,13 @@ def _table(frame: pd.DataFrame, table_id: str, caption: str | None = None,
 
 def _fmt(v):
     if isinstance(v, float):
-        if pd.isna(v):
-            return ""
-        return f"{v:.1%}" if 0 <= v <= 1 and v != int(v) else (f"{v:g}")
+        # every digit the data holds (money in 万元 has two decimals): no rounding
+        return "" if pd.isna(v) else (f"{v:.6f}".rstrip("0").rstrip(".") or "0")
     return v
+
+
+def _pct(v) -> str:
+    return "" if v is None or pd.isna(v) else f"{float(v):.1%}"
 
 
 def _note(text: str) -> str:
@@ -252,6 +255,7 @@ def _section_expectations(snap, reports, failed, pages) -> str:
         ids = list(dict.fromkeys(failed.loc[failed["expectation"] == name, "report_id"]))[:3]
         examples[name] = " ".join(_report_link(r, pages, short=True) for r in ids)
     top = top.reset_index()
+    top["share failing"] = top["share failing"].map(_pct)
     top["examples"] = top["expectation"].map(examples)
     order = ["expectation", *(["scope"] if "scope" in top else []), "failing reports", "evaluated",
              "share failing", "examples"]
@@ -390,10 +394,11 @@ def _section_runs(snap) -> str:
     shown["share ok"] = (runs["ok"] / total.where(total > 0)).astype(float)
     shown = shown.reset_index(drop=True)
     plot = pd.DataFrame({"run": range(1, len(shown) + 1), "share ok": shown["share ok"]})
+    shown["share ok"] = shown["share ok"].map(_pct)
     if when:
         plot["when"] = pd.to_datetime(runs[when].reset_index(drop=True), utc=True).dt.strftime("%Y-%m-%d %H:%M")
     chart = alt.Chart(plot).mark_line(point=True, color="#4c9a2a").encode(
-        x=alt.X("run:O", title="run (in order)"),
+        x=alt.X("run:O", title="run (in order)", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("share ok:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
     ).properties(width=380, height=180, title="share of ok reports per run")
     for c in ("started_at", "finished_at"):
@@ -604,7 +609,7 @@ def build_dashboard(out_dir: str | os.PathLike) -> Path:
         ("status", "status"), ("expectations", "expectations"), ("bodies", "bodies"),
         ("across", "carry-over & prose"), ("rejections", "rejections"), ("runs", "runs")))
     summary = (_table(totals, "totals") +
-               f'<p class="meta-line">share ok: <span id="share-ok">{_e(_fmt(float(share)) if share == share else "")}</span>'
+               f'<p class="meta-line">share ok: <span id="share-ok">{_e(_pct(share))}</span>'
                f"{'' if 'primary' in reports else ' · reports.primary: ' + NOT_YET}</p>")
     body = "".join([
         head, f"<nav>{nav}</nav>", summary,
