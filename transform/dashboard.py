@@ -172,8 +172,13 @@ def _svg(chart) -> str:
     return svg[svg.find("<svg"):]
 
 
-def _INT_AXIS():
+def _int_axis(top) -> "alt.Axis":
+    """An axis of counts: whole-number ticks only (below 8, every one)."""
     import altair as alt
+
+    top = int(top) if top is not None and not pd.isna(top) else 0
+    if top < 8:
+        return alt.Axis(format="d", values=list(range(0, top + 1)))
     return alt.Axis(format="d", tickMinStep=1)
 
 
@@ -199,7 +204,7 @@ def _status_by(reports: pd.DataFrame, column: str) -> tuple[str, pd.DataFrame]:
     chart = alt.Chart(long).mark_bar().encode(
         x=alt.X(f"{column}:N", title=column, sort=list(counts[column]),
                 axis=alt.Axis(labelAngle=0 if column in ("year", "template") else -40)),
-        y=alt.Y("reports:Q", title="reports", stack="zero", axis=_INT_AXIS()),
+        y=alt.Y("reports:Q", title="reports", stack="zero", axis=_int_axis(counts["total"].max())),
         color=_status_colour(),
         order=alt.Order("status_order:Q"),
     ).transform_calculate(
@@ -262,7 +267,7 @@ def _section_expectations(snap, reports, failed, pages) -> str:
     top = top[order]
     bar = alt.Chart(top).mark_bar(color="#c0392b").encode(
         y=alt.Y("expectation:N", sort="-x", title=None),
-        x=alt.X("failing reports:Q", title="failing reports", axis=_INT_AXIS()),
+        x=alt.X("failing reports:Q", title="failing reports", axis=_int_axis(top["failing reports"].max())),
     ).properties(width=320, height=22 * len(top), title="most-failed expectations")
     body = _pair(_svg(bar), _table(top, "top-expectations", raw_html=frozenset({"examples"})))
 
@@ -277,7 +282,7 @@ def _section_expectations(snap, reports, failed, pages) -> str:
     long = pivot.reset_index().melt(id_vars="expectation", var_name="year", value_name="failing reports")
     line = alt.Chart(long).mark_line(point=True).encode(
         x=alt.X("year:O", title="report year", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("failing reports:Q", axis=_INT_AXIS()),
+        y=alt.Y("failing reports:Q", axis=_int_axis(long["failing reports"].max())),
         color=alt.Color("expectation:N", sort=names, legend=alt.Legend(orient="bottom", columns=1)),
     ).properties(width=380, height=200, title="failing reports per report year")
     pivot.columns = [str(c) for c in pivot.columns]
@@ -311,7 +316,8 @@ def _section_bodies(reports, failed) -> str:
     top = agg.head(TOP_BODIES).reset_index().rename(columns={"body": "agency_key" if have_key else "agency"})
     name_col = top.columns[0]
     chart = alt.Chart(top).mark_bar(color="#8e44ad").encode(
-        y=alt.Y(f"{name_col}:N", sort="-x", title=None), x=alt.X("findings:Q", title="failed expectations", axis=_INT_AXIS()),
+        y=alt.Y(f"{name_col}:N", sort="-x", title=None), x=alt.X("findings:Q", title="failed expectations",
+                                                          axis=_int_axis(top["findings"].max())),
     ).properties(width=300, height=20 * len(top), title="bodies with the most findings")
     return _sec("bodies", "Bodies with the most findings", notes + _pair(_svg(chart), _table(top, "top-bodies")))
 
@@ -338,7 +344,7 @@ def _section_across(reports, failed, pages, scope_known: bool) -> str:
     long = rows.assign(year=rows["year"].astype("string").fillna("(none)")).groupby(
         ["scope", "year"]).size().rename("findings").reset_index()
     chart = alt.Chart(long).mark_bar().encode(
-        x=alt.X("year:O", title="report year", axis=alt.Axis(labelAngle=0)), y=alt.Y("findings:Q", axis=_INT_AXIS()),
+        x=alt.X("year:O", title="report year", axis=alt.Axis(labelAngle=0)), y=alt.Y("findings:Q", axis=_int_axis(long.groupby("year")["findings"].sum().max())),
         color=alt.Color("scope:N", scale=alt.Scale(domain=["cross_year", "prose"], range=["#2980b9", "#16a085"])),
     ).properties(width=260, height=180, title="disagreements by report year")
     listing = pd.DataFrame({
@@ -367,7 +373,7 @@ def _section_rejections(reports, pages) -> str:
     counts["example"] = [_report_link(example.loc[c, "report_id"], pages, label=example.loc[c, "source_path"])
                          for c in counts["error_code"]]
     chart = alt.Chart(counts).mark_bar(color="#c0392b").encode(
-        y=alt.Y("error_code:N", sort="-x", title=None), x=alt.X("rejected:Q", title="rejected files", axis=_INT_AXIS()),
+        y=alt.Y("error_code:N", sort="-x", title=None), x=alt.X("rejected:Q", title="rejected files", axis=_int_axis(counts["rejected"].max())),
     ).properties(width=300, height=22 * len(counts), title="rejection reasons")
     return _sec("rejections", "Rejection reasons by error_code",
                 _pair(_svg(chart), _table(counts, "rejections", raw_html=frozenset({"example"}))))
