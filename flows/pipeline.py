@@ -31,6 +31,7 @@ from transform.frames import PARSER_VERSION, as_duplicates, build_frames, empty_
 from transform.incremental import plan_run
 from transform.warehouse import DATASETS, Warehouse, drop_report_rows, fault_point, write_part
 
+from flows.dashboard import publish_dashboard
 from flows.defaults import split_batches
 from flows.collector import deferred_full_collections, imports_done, pause_gc_for_imports
 from flows.prefect_tls import share_tls_contexts
@@ -498,6 +499,7 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
     summary.worker_seconds = round(summary.worker_seconds, 3)
     summary.worker_peak_rss_mb = round(summary.worker_peak_rss_mb, 1)
     _publish(summary)
+    publish_dashboard(out_dir, summary.version)
     log.info("done: %d ok, %d invalid, %d rejected -> %s", summary.ok, summary.invalid, summary.rejected, out_dir)
     return asdict(summary)
 
