@@ -59,6 +59,7 @@ class ReportExtraction:
     sections: list[tuple[int, str, str]]
     notes: list[str] = field(default_factory=list)
     format: str = "text"
+    head: str = ""                   # the lines above section 一 (title, agency, opening sentence)
 
 
 def unify_newlines(text: str) -> str:
@@ -326,4 +327,5 @@ def extract_document(doc: Document) -> ReportExtraction:
         sections=section_rows,
         notes=notes,
         format=doc.format,
+        head="\n".join(filter(None, stripped[:min(first_section, 40)])),
     )

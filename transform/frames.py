@@ -16,12 +16,13 @@ import pyarrow as pa
 
 from extract.normalise import CellError, is_plain_figure, parse_count, parse_money_wan
 from extract.files import ParsedReport
+from transform.bodies import NO_BODY, identify, region_text
 from extract.templates import (
     ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS, REQUEST_ROW_KEYS, REQUEST_ROWS,
     active_items,
 )
 
-PARSER_VERSION = "0.3.0"   # bumped whenever extraction changes: every report is parsed again
+PARSER_VERSION = "0.4.0"   # bumped whenever extraction changes: every report is parsed again
 
 ROW_KEYS = tuple(r.key for r in REQUEST_ROWS)
 ARTICLES = ("art20_1", "art20_5", "art20_6", "art20_8", "art20_9")
@@ -199,8 +200,9 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
     """The five datasets for one batch.  ``status`` is left null: the
     expectation suites decide it (see expectations.validate)."""
     rep = {k: [] for k in ("report_id", "source_path", "encoding", "template", "year", "agency",
-                          "status", "error", "error_code", "format", "layout", "size", "mtime_ns", "notes",
-                          "tables_found", "parser_version")}
+                          "status", "error", "error_code", "format", "agency_key", "province", "city", "county",
+                          "primary", "primary_of", "layout", "size", "mtime_ns", "notes",
+                          "tables_found", "cells_found", "parser_version")}
     req = _CellColumns({"row": ROW_KEYS, "applicant": APPLICANTS})
     rev = _CellColumns({"proceeding": PROCEEDINGS, "outcome": OUTCOMES})
     act = _CellColumns({"article": ARTICLES, "item": ITEMS, "metric": METRICS})
@@ -225,13 +227,18 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         rep["error"].append(p.error if e is None else None)
         rep["error_code"].append(p.error_code if e is None else None)
         rep["format"].append(p.format)
+        # primaries are settled over the whole warehouse (transform.bodies.settle_primaries)
+        rep["primary"].append(None)
+        rep["primary_of"].append(None)
         if e is None:
             for k in ("template", "year", "agency", "layout", "notes", "tables_found"):
                 rep[k].append(None)
+            _add_body(rep, NO_BODY)
             continue
         rep["template"].append(e.template)
         rep["year"].append(e.year)
         rep["agency"].append(e.agency)
+        _add_body(rep, identify(e.agency, region_text(e.head, e.sections), p.source_path))
         rep["layout"].append(e.layout)
         rep["notes"].append("; ".join(e.notes) or None)
         rep["tables_found"].append(sum(t is not None for t in (e.active, e.requests, e.review)))
@@ -261,11 +268,17 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
 
     report_ids = pa.array(rep["report_id"], type=pa.string())
     years = pa.array(rep["year"], type=pa.int64())
+    requests = req.frame(report_ids, years, "Int64")
+    review = rev.frame(report_ids, years, "Int64")
+    active = act.frame(report_ids, years, "float64")
+    filled = sum((_filled_per_report(t, f, len(batch)) for t, f in ((req, requests), (rev, review), (act, active))),
+                 np.zeros(len(batch), dtype=np.int64))
+    rep["cells_found"] = [None if t is None else int(n) for t, n in zip(rep["tables_found"], filled)]
     return {
         "reports": _reports_frame(rep),
-        "requests": req.frame(report_ids, years, "Int64"),
-        "review_litigation": rev.frame(report_ids, years, "Int64"),
-        "active_disclosure": act.frame(report_ids, years, "float64"),
+        "requests": requests,
+        "review_litigation": review,
+        "active_disclosure": active,
         "sections": pd.DataFrame({
             "report_id": string_array(pa.array(sec["report_id"], type=pa.large_string())),
             "number": int64_array(pa.array(sec["number"], type=pa.int64())),
@@ -276,6 +289,21 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
 
 
 _NONE_ROW = {n: [None] * n for n in range(0, 64)}
+
+
+def _add_body(rep: dict, body) -> None:
+    rep["agency_key"].append(body.agency_key)
+    rep["province"].append(body.province)
+    rep["city"].append(body.city)
+    rep["county"].append(body.county)
+
+
+def _filled_per_report(table: "_CellColumns", frame: pd.DataFrame, n: int) -> np.ndarray:
+    """How many of each report's cells hold a figure."""
+    if not len(frame):
+        return np.zeros(n, dtype=np.int64)
+    position = np.asarray(table.report, dtype=np.int64)
+    return np.bincount(position[frame["value"].notna().to_numpy(dtype=bool)], minlength=n)
 
 
 def _row_notes(notes: list[str]) -> dict[str, str]:
@@ -350,13 +378,15 @@ def _read_active(raw: str, money_unit: str | None) -> tuple[float | None, str | 
 
 def _reports_frame(rep: dict) -> pd.DataFrame:
     string_cols = ("report_id", "source_path", "encoding", "template", "agency", "status", "error", "error_code", "format",
-                   "layout", "notes", "parser_version")
+                   "agency_key", "province", "city", "county", "primary_of", "layout", "notes", "parser_version")
     frame = {}
     for k, v in rep.items():
         if k in string_cols:
             frame[k] = string_array(pa.array(v, type=pa.large_string()))
-        elif k in ("year", "size", "mtime_ns", "tables_found"):
+        elif k in ("year", "size", "mtime_ns", "tables_found", "cells_found"):
             frame[k] = int64_array(pa.array(v, type=pa.int64()))
+        elif k == "primary":
+            frame[k] = pd.array(v, dtype="boolean")
     return pd.DataFrame(frame)[list(rep)]
 
 
