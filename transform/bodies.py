@@ -466,13 +466,16 @@ def settle_primaries(version_dir) -> int:
         new_primary, new_of = primary.slice(start, n), primary_of.slice(start, n)
         start += n
         table = pq.read_table(part)
-        old_primary = table["primary"].combine_chunks().cast(pa.bool_())
-        old_of = table["primary_of"].combine_chunks().cast(pa.large_string())
-        if old_primary.equals(new_primary) and old_of.equals(new_of):
+        if ("primary" in table.column_names and "primary_of" in table.column_names
+                and table["primary"].combine_chunks().cast(pa.bool_()).equals(new_primary)
+                and table["primary_of"].combine_chunks().cast(pa.large_string()).equals(new_of)):
             continue
-        i, j = table.schema.get_field_index("primary"), table.schema.get_field_index("primary_of")
-        table = table.set_column(i, table.schema.field(i), new_primary.cast(table.schema.field(i).type))
-        table = table.set_column(j, table.schema.field(j), new_of.cast(table.schema.field(j).type))
+        for name, values in (("primary", new_primary), ("primary_of", new_of)):
+            i = table.schema.get_field_index(name)
+            if i < 0:
+                table = table.append_column(name, values)
+            else:
+                table = table.set_column(i, table.schema.field(i), values.cast(table.schema.field(i).type))
         tmp = part.with_name(part.name + ".settling")
         pq.write_table(table, tmp, compression="zstd")
         os.replace(tmp, part)
