@@ -182,3 +182,26 @@ def test_incremental_warehouse_primaries_equal_a_fresh_one(tmp_path):
     # the previous version's part (hard-linked into the new one) is left as it was
     kept = pq.read_table(old_version).to_pandas().set_index("report_id")
     assert bool(kept.loc["a", "primary"])
+
+
+def test_synth_corpus_paths_agree_with_their_reports(tmp_path):
+    """`xxgk synth` files each report under its body's region; the few it
+    files under another province on purpose have no region in truth.  Every
+    report's key and region read as its truth says."""
+    from extract.files import discover, parse_files
+    from synth.evaluate import _eq
+    from synth.writer import write_corpus
+    from transform.frames import build_frames
+
+    truth = write_corpus(tmp_path, 120, seed=8, conflict_rate=0.1)
+    reports = build_frames(parse_files(discover(str(tmp_path / "reports"))))["reports"].set_index("source_path")
+    records = {rel: rec for rel, rec in truth["files"].items() if rec["kind"] == "report"}
+    conflicts = [rel for rel, rec in records.items() if rec.get("path_conflict")]
+    assert 3 <= len(conflicts) < len(records) / 2
+    for rel, rec in records.items():
+        got = reports.loc[rel]
+        assert rec["agency_key"] and _eq(got["agency_key"], rec["agency_key"]), rel
+        for column in ("province", "city", "county"):
+            assert _eq(got[column], rec[column]), (rel, column)
+        if not rec.get("path_conflict"):
+            assert rel.startswith("/".join(dict.fromkeys(filter(None, (rec["province"], rec["city"], rec["county"]))))), rel

@@ -257,7 +257,6 @@ def _mentions(name: Name, text: str) -> list[frozenset[Place]]:
     found: list[frozenset[Place]] = []
     if not text or not name.body or not (name.chain or name.generic):
         return found
-    text = clean_name(text)
     for variant in _variants(name.body):
         start = 0
         while (i := text.find(variant, start)) != -1:
@@ -326,7 +325,9 @@ def identify(agency: str | None, text: str = "", source_path: str | None = None)
             return NO_BODY          # names that do not fit together: unsure
     else:
         named = None                # the name gives no place
-    for places in _mentions(name, text):
+    # a name one place bears: the text can only agree (or disagree, and then the name counts)
+    mentions = _mentions(name, text) if named is None or len(named) > 1 else ()
+    for places in mentions:
         narrowed = places if named is None else named & places
         if not narrowed:
             # the text gives the body two different places: only its name counts
