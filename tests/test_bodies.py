@@ -83,6 +83,10 @@ def test_municipalities_and_county_level_cities():
     assert identify("江苏省人民政府办公厅") == Body("江苏省人民政府办公厅", "江苏省", None, None)
 
 
+def test_a_known_misprint_names_the_official_place():
+    assert identify("沐阳县人民政府") == Body("江苏省宿迁市沭阳县人民政府", "江苏省", "宿迁市", "沭阳县")
+
+
 # ------------------------------------------------------------------ primaries
 
 def _reports(rows):

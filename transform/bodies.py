@@ -69,6 +69,10 @@ AMENDMENTS = {
     "330112": "临安区",      # 临安市 became a district of 杭州市 (2017)
     "430182": "宁乡市",      # 宁乡县 became a county-level city (2017)
 }
+# Names printed in place of the official one, often enough to be known
+# (沭阳县 is widely printed 沐阳县, its own portal included): the place the
+# official name names.
+ALIASES = {"沐阳县": "沭阳县"}
 # Rows that name a grouping, not a place.
 _NOT_PLACES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 _MUNICIPALITIES = {"11", "12", "31", "50"}
@@ -123,6 +127,8 @@ def gazetteer() -> Gazetteer:
                 city = names.get(code[:4] + "00")
                 city = None if city in _NOT_PLACES else city
             add(name, Place(province, city, name))
+    for alias, official in ALIASES.items():
+        by_name.setdefault(alias, []).extend(by_name.get(official, ()))
     return Gazetteer({k: tuple(v) for k, v in by_name.items()}, provinces, max(map(len, by_name)))
 
 
