@@ -287,13 +287,19 @@ def _by_header(row: _GridRow, header: _Header, name_of) -> dict | None:
 
 def _kind_of_table(table: Table, rows: list[_GridRow]) -> str | None:
     """Which of tables 2, 3 and 4 a grid holds (a part of), from its labels."""
-    if not any(r.printed for r in rows):
-        return None
-    texts = [strip_cell(c.text) for c in table.cells]
-    text = squash("".join(texts))
-    request_rows = {k for r in rows if r.printed for k in [r.key()] if k not in (None, "total_processed")}
+    # rows naming table-3 rows (a row printed blank, or a label's first
+    # line above its figures, counts too; header rows name columns): a
+    # part of table 3 split over pages may hold no figure yet
+    request_rows = {k for r in rows if r.labels and not any(map(_is_request_header, r.labels))
+                    for k in [r.key()] if k not in (None, "total_processed")}
     if request_rows:
         return "requests"
+    if not any(r.printed for r in rows):
+        return None
+    if any(_is_request_header(label) for r in rows for label in r.labels):
+        return "requests"       # table 3's header over rows whose labels were cut at a page break
+    texts = [strip_cell(c.text) for c in table.cells]
+    text = squash("".join(texts))
     if _ARTICLE_RE.search(text) or any(_item_of(l) for r in rows for l in r.labels):
         return "active"
     outcomes = {o for t in texts for o in [_outcome_of(t)] if o}
@@ -354,13 +360,51 @@ def _positional_columns(values: dict, n: int) -> list[int]:
 
 def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list | None = None) -> TableResult:
     """Table 3 from the document's grids.  trace: a list to which each
-    row's decision is appended as a dict (see _trace), for extract.explain."""
+    row's decision is appended as a dict (see _trace), for extract.explain.
+
+    The parts of a table split over pages are read as one: a label whose
+    first line ends one part goes on in the next part's first row."""
     result = TableResult()
     width = len(APPLICANTS)
+    pending = ""
+    # a named row of blank cells, not yet stored: (row, key, its table's place)
+    blank: tuple[_GridRow, str, object] | None = None
+    # a row of figures waits for the next row, which may go on with its
+    # label (「2．其他」 over 「法律行政法规禁止公开」 names another row
+    # than 「2．其他」 alone; a label naming no row yet may be completed)
+    held: tuple[_GridRow, str, str | None, object, int] | None = None
+
+    def settle(continuation: _GridRow | None = None) -> bool:
+        nonlocal held
+        if held is None:
+            return False
+        row, text, key, place, ti = held
+        held = None
+        if continuation is not None:
+            completed = match_text(text + "".join(strip_group_labels(continuation.own or continuation.labels)))
+            if completed is not None:
+                result.found = True
+                place(row, completed)
+                return True
+        if key is not None:
+            result.found = True
+            place(row, key)
+        else:
+            result.notes.append(Note("requests", None, UNKNOWN_LABEL, f"row with numbers but no known label: {text[:80]}"))
+            _trace(trace, ti, row, "requests", "data", key=None, note="no known label")
+        return False
+
+    def place_blank() -> None:
+        nonlocal blank
+        if blank is not None:
+            row, key, place = blank
+            blank = None
+            place(row, key)
+
     for ti, _, table, rows in (analysed or analyse(doc)).of_kind("requests"):
         header = _Header(table.n_cols)
 
-        def place(row: _GridRow, key: str) -> None:
+        def place(row: _GridRow, key: str, header=header, ti=ti) -> None:
             by_header = _by_header(row, header, lambda col, filled: _applicant_of(header.leaf(col, filled))
                                    or _applicant_of(header.path(col, filled))) or {}
             if len(by_header) == width:
@@ -377,38 +421,19 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                 _trace(trace, ti, row, "requests", "data", key=key, how=how, note=note,
                        placed=[(a, c, row.values.get(c)) for a, c in zip(APPLICANTS, columns)] if placed else [])
 
-        pending = ""
-        blank: tuple[_GridRow, str] | None = None   # a named row of blank cells, not yet stored
-        # a row of figures waits for the next row, which may go on with its
-        # label (「2．其他」 over 「法律行政法规禁止公开」 names another row
-        # than 「2．其他」 alone; a label naming no row yet may be completed)
-        held: tuple[_GridRow, str, str | None] | None = None
-
-        def settle(continuation: _GridRow | None = None) -> bool:
-            nonlocal held
-            if held is None:
-                return False
-            row, text, key = held
-            held = None
-            if continuation is not None:
-                completed = match_text(text + "".join(strip_group_labels(continuation.own or continuation.labels)))
-                if completed is not None:
-                    result.found = True
-                    place(row, completed)
-                    return True
-            if key is not None:
-                result.found = True
-                place(row, key)
-            else:
-                result.notes.append(Note("requests", None, UNKNOWN_LABEL, f"row with numbers but no known label: {text[:80]}"))
-                _trace(trace, ti, row, "requests", "data", key=None, note="no known label")
-            return False
-
         for row in rows:
+            if not row.printed and any(map(_is_request_header, row.labels)):
+                # a header row (a part's repeated header too): it names
+                # columns, and no label goes on across it
+                _trace(trace, ti, row, "requests", "header")
+                header.add(row)
+                continue
             own = row.key()
             if held is not None:
-                continues = (not row.printed and not any(row.values.values()) and row.own
-                             and not _NUMBERED_RE.match("".join(strip_group_labels(row.own))))
+                # the rest of a label: one label cell, nothing right of it
+                rest = strip_group_labels(row.own)
+                continues = (not row.printed and not any(row.values.values()) and len(rest) == 1
+                             and not _NUMBERED_RE.match(rest[0]))
                 if continues and settle(row):
                     continue
                 settle()
@@ -416,16 +441,14 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                 if blank is not None and not any(row.values.values()) and own in (None, blank[1]):
                     pending += "".join(strip_group_labels(row.own or row.labels))   # its label goes on
                     continue
-                if blank is not None:
-                    place(*blank)
-                    blank = None
+                place_blank()
                 if own is not None and own in result.cells and not any(row.values.values()):
                     _trace(trace, ti, row, "requests", "continuation", key=own)
                     continue        # the rest of the row above's label, wrapped into a row of its own
-                if own is not None and row.values and not any(map(_is_request_header, row.labels)):
+                if own is not None and row.values:
                     # a row printed blank: stored as such, unless the next
                     # row's figures continue its label (a label over two rows)
-                    blank, pending = (row, own), "".join(strip_group_labels(row.own or row.labels))
+                    blank, pending = (row, own, place), "".join(strip_group_labels(row.own or row.labels))
                     result.found = True
                     continue
                 _trace(trace, ti, row, "requests", "header")
@@ -444,21 +467,21 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                 # the row of blanks was the first line of this row's label
                 # (「2．其他」 over 「法律行政法规禁止公开」 names the second)
                 key = joined or blank[1]
+                blank = None
             elif blank is not None:
-                place(*blank)
+                place_blank()
             elif key is None and pending:
                 key = match_text(pending + own_text)
-            blank, pending = None, ""
+            pending = ""
             if own_text and (key is None or key == own):
-                held = (row, own_text, key)
+                held = (row, own_text, key, place, ti)
                 continue
             if key is None:
                 continue
             result.found = True
             place(row, key)
-        settle()
-        if blank is not None:
-            place(*blank)
+    settle()
+    place_blank()
     return result
 
 

@@ -60,6 +60,7 @@ class ReportExtraction:
     sections: list[tuple[int, str, str]]
     notes: list[Note] = field(default_factory=list)   # extract.notes
     format: str = "text"
+    head: str = ""                   # the lines above section 一 (title, agency, opening sentence)
 
 
 def unify_newlines(text: str) -> str:
@@ -334,4 +335,5 @@ def extract_document(doc: Document) -> ReportExtraction:
         sections=section_rows,
         notes=notes,
         format=doc.format,
+        head="\n".join(filter(None, stripped[:min(first_section, 40)])),
     )

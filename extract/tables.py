@@ -338,7 +338,8 @@ def extract_requests(rows: list[Row]) -> TableResult:
         if header:
             result.span(row)        # header rows belong to the table, not the prose
         if not printed:
-            if held is not None and joined and not _NUMBERED_RE.match(joined) and settle(joined):
+            if (held is not None and len(strip_group_labels(labels)) == 1 and not _NUMBERED_RE.match(joined)
+                    and settle(joined)):
                 continue
             settle()
             if header or (not labels and not joined):

@@ -1,4 +1,4 @@
-"""xxgk command line: `xxgk run`, `xxgk synth`, `xxgk bench`, `xxgk serve`, `xxgk inspect`."""
+"""xxgk command line: `xxgk run`, `xxgk synth`, `xxgk bench`, `xxgk serve`, `xxgk inspect`, `xxgk sql`."""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +41,7 @@ examples:
   xxgk run /srv/reports --out /srv/warehouse --full     # rebuild everything
   python -c "import pandas as pd; print(pd.read_parquet('data/warehouse/reports'))"
   duckdb -c "select status, count(*) from 'data/warehouse/reports/*.parquet' group by 1"
+  xxgk sql "select province, count(*) from reports where is_primary group by 1"
 """
 
 
@@ -133,6 +134,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cron", default="0 2 * * *", help='cron schedule (default "0 2 * * *", 02:00 nightly)')
     serve.add_argument("--timezone", default="Asia/Shanghai", help="timezone of the schedule")
 
+    sql = sub.add_parser(
+        "sql", help="query the warehouse with DuckDB (OUTPUT/xxgk.duckdb)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run QUERY on OUTPUT/xxgk.duckdb and print the result; without QUERY, read "
+                    "statements (ended by ;) from standard input, a prompt in a terminal.  Views: one per "
+                    "dataset (reports, requests, ...), requests_cells / review_cells / active_cells (each cell "
+                    "with its report's agency, agency_key, province, city, county, year, status and "
+                    "is_primary), requests_wide (table 3, one row per report, a column per row and applicant, "
+                    "e.g. new_received__natural_person), and the table labels (each key's Chinese label).",
+        epilog="examples:\n"
+               "  xxgk sql \"select status, count(*) from reports group by 1\"\n"
+               "  xxgk sql \"select sum(value) from requests_cells where is_primary and status = 'ok' "
+               "and row = 'new_received' and applicant = 'total'\"\n"
+               "  xxgk sql \"select province, year, sum(new_received__total) from requests_wide "
+               "where is_primary group by all order by all\"")
+    sql.add_argument("query", nargs="?", help="an SQL statement (default: read statements from standard input)")
+    sql.add_argument("--out", "-o", default=str(DEFAULT_OUTPUT), help="warehouse directory (default: data/warehouse)")
+    sql.add_argument("--csv", action="store_true", help="print results as CSV (with a header row)")
+    sql.add_argument("--max-rows", type=int, default=200, help="rows shown in a table (default 200; --csv prints all)")
+
     evaluate = sub.add_parser("evaluate", help="compare a warehouse with a synth corpus's truth",
                               description="Cell, status and metadata accuracy per layout, encoding and "
                                           "template, and the count of silent errors (ok with a wrong cell).")
@@ -162,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_synth(args)
     if args.command == "evaluate":
         return cmd_evaluate(args)
+    if args.command == "sql":
+        return cmd_sql(args)
     if args.command == "serve":
         _quiet_prefect_env()
         from prefect import serve as prefect_serve
@@ -368,6 +391,85 @@ def cmd_evaluate(args) -> int:
     result = evaluate(frames, truth)
     print(format_table(result))
     return 0
+
+
+def cmd_sql(args) -> int:
+    """`xxgk sql`: a query on the warehouse's DuckDB catalog, or a prompt."""
+    import duckdb
+
+    from transform.catalog import CATALOG, catalog_version, write_catalog
+    from transform.warehouse import Warehouse
+
+    out = Path(args.out)
+    version = Warehouse(out).current_version()
+    if version is None:
+        return _fail(f"no warehouse at {out} (run `xxgk run` first)")
+    if catalog_version(out) != version:
+        write_catalog(out, version)     # a warehouse written before the catalog existed, or moved
+    con = duckdb.connect(str(out / CATALOG), read_only=True)
+    try:
+        if args.query is not None:
+            try:
+                _print_result(con.sql(args.query), args)
+            except duckdb.Error as exc:
+                return _fail(str(exc).strip().splitlines()[0])
+            return 0
+        return _sql_prompt(con, args)
+    finally:
+        con.close()
+
+
+def _print_result(relation, args) -> None:
+    if relation is None:            # a statement with no result
+        return
+    if args.csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(relation.columns)
+        for row in relation.fetchall():
+            writer.writerow(["" if v is None else v for v in row])
+        return
+    relation.show(max_rows=args.max_rows, max_width=10_000)
+
+
+def _sql_prompt(con, args) -> int:
+    """Statements from standard input, each run when a line ends with ;
+    (a prompt when standard input is a terminal)."""
+    import duckdb
+
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("xxgk sql: statements end with ;  .tables lists the views, .quit (or Ctrl-D) leaves")
+    buffer: list[str] = []
+    failed = 0
+    while True:
+        if interactive:
+            print("xxgk> " if not buffer else "  ..> ", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            break
+        stripped = line.strip()
+        if not buffer and stripped in (".quit", ".exit"):
+            break
+        if not buffer and stripped == ".tables":
+            stripped = "select table_name, table_type from information_schema.tables order by 1;"
+        if stripped:
+            buffer.append(stripped)
+        if buffer and buffer[-1].endswith(";"):
+            statement, buffer = "\n".join(buffer), []
+            try:
+                _print_result(con.sql(statement), args)
+            except duckdb.Error as exc:
+                failed += 1
+                print(f"xxgk: error: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+    if buffer:
+        try:
+            _print_result(con.sql("\n".join(buffer)), args)
+        except duckdb.Error as exc:
+            failed += 1
+            print(f"xxgk: error: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+    return 1 if failed and not interactive else 0
 
 
 def print_summary(s: dict) -> None:

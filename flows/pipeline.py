@@ -480,6 +480,7 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
             t = time.perf_counter()
             empty = empty_frames()
             empty["validations"] = empty_validations()
+            staging.finish()        # primaries over the whole version; the DuckDB catalog after the commit
             summary.version = staging.commit(empty)
             stage["write"] += time.perf_counter() - t
         except BaseException:

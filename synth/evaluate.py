@@ -93,6 +93,9 @@ def evaluate(frames: dict[str, pd.DataFrame], truth: dict) -> dict:
         agencies = [rec.get("agency")] + list(rec.get("agency_alternatives") or [])
         agency_ok = any(_eq(rep["agency"], a) for a in agencies)
         meta_ok = _eq(rep["template"], rec["template"]) and _eq(rep["year"], rec["year"]) and agency_ok
+        has_body = "agency_key" in rec         # truths written before reports had keys have none
+        key_ok = has_body and _eq(rep.get("agency_key"), rec["agency_key"])
+        region_ok = has_body and all(_eq(rep.get(c), rec.get(c)) for c in ("province", "city", "county"))
         want = truth_cells(rec)
         got = got_cells.get(rep["report_id"], {})
         bad = [c for c, v in want.items() if not _same(got.get(c), v)]
@@ -102,6 +105,9 @@ def evaluate(frames: dict[str, pd.DataFrame], truth: dict) -> dict:
             g["cells_ok"] += len(want) - len(bad)
             g["meta_ok"] += meta_ok
             g["agency_ok"] += agency_ok
+            g["body_reports"] += has_body
+            g["key_ok"] += key_ok
+            g["region_ok"] += region_ok
             g["meta_reports"] += 1
             for table in ("requests", "review_litigation", "active_disclosure"):
                 mine = [c for c in want if c[0] == table]
@@ -119,6 +125,8 @@ def evaluate(frames: dict[str, pd.DataFrame], truth: dict) -> dict:
             "status_accuracy": round(g["status_ok"] / g["reports"], 4),
             "metadata_accuracy": round(g["meta_ok"] / g["meta_reports"], 4) if g["meta_reports"] else None,
             "agency_accuracy": round(g["agency_ok"] / g["meta_reports"], 4) if g["meta_reports"] else None,
+            "agency_key_accuracy": round(g["key_ok"] / g["body_reports"], 4) if g["body_reports"] else None,
+            "region_accuracy": round(g["region_ok"] / g["body_reports"], 4) if g["body_reports"] else None,
             **{f"{t}_accuracy": round(g[f"{t}_ok"] / g[f"{t}_cells"], 5) if g[f"{t}_cells"] else None
                for t in ("requests", "review_litigation", "active_disclosure")},
         })

@@ -7,11 +7,35 @@ from dataclasses import dataclass, field
 
 from extract.templates import ACTIVE_METRICS, PROCEEDINGS, REQUEST_OUTCOME_ROWS, REQUEST_ROW_KEYS, active_items
 
-PLACES = ["淮阴区", "拱墅区", "前进区", "汾阳市", "文峰街道", "鼓楼区", "江宁区", "宁乡市", "临安区", "东城区",
-          "西湖区", "南开区", "和平区", "高新区", "经开区", "新城区", "雁塔区", "岳麓区", "天河区", "龙岗区"]
+# Real places (province, city, county); county None for a city's own
+# bodies.  Some county names are borne by several places (鼓楼区 in 南京市
+# and 徐州市, 和平区 in 天津市 and 沈阳市, 朝阳区, 新城区): their reports
+# name the city in their prose, as real reports do.
+REGIONS = [
+    ("江苏省", "淮安市", "淮阴区"), ("江苏省", "淮安市", "淮安区"), ("江苏省", "淮安市", None),
+    ("江苏省", "南京市", "鼓楼区"), ("江苏省", "南京市", "江宁区"), ("江苏省", "徐州市", "鼓楼区"),
+    ("浙江省", "杭州市", "拱墅区"), ("浙江省", "杭州市", "西湖区"), ("浙江省", "杭州市", None),
+    ("黑龙江省", "佳木斯市", "前进区"), ("山西省", "吕梁市", "汾阳市"), ("湖南省", "长沙市", "岳麓区"),
+    ("北京市", "北京市", "东城区"), ("北京市", "北京市", "朝阳区"), ("吉林省", "长春市", "朝阳区"),
+    ("天津市", "天津市", "南开区"), ("天津市", "天津市", "和平区"), ("辽宁省", "沈阳市", "和平区"),
+    ("陕西省", "西安市", "雁塔区"), ("陕西省", "西安市", "新城区"), ("广东省", "广州市", "天河区"),
+    ("广东省", "深圳市", "龙岗区"),
+]
 BODIES = ["人民政府办公室", "人民政府", "发展和改革局", "财政局", "教育局", "卫生健康委员会", "市场监督管理局",
           "自然资源和规划局", "住房和城乡建设局", "生态环境局", "司法局", "民政局", "街道办事处", "政府办",
           "维稳信访工作办公室", "交通运输局", "水利局", "农业农村局", "应急管理局", "医疗保障局"]
+# The abbreviations of a body's own name, spelled out as in its key.
+BODY_FULL = {"政府办": "人民政府办公室"}
+
+
+def region_names(province: str, city: str | None, county: str | None) -> list[str]:
+    """The official names from the top, each once (北京市东城区)."""
+    out: list[str] = []
+    for n in (province, city, county):
+        if n and (not out or out[-1] != n):
+            out.append(n)
+    return out
+
 
 # Labels as the national templates print them.  Alternatives are wordings
 # seen from different issuing bodies.
@@ -83,6 +107,12 @@ class Truth:
     ragged_row: str | None = None                    # table-3 row printed short
     blank_cells: set = field(default_factory=set)    # (table, key, index) printed blank or dash
     expected_failures: set = field(default_factory=set)
+    # the body's region, and its name with the region in full (its key)
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    agency_full: str | None = None                   # as the prose names it: 淮安市淮阴区人民政府办公室
+    agency_key: str | None = None                    # 江苏省淮安市淮阴区人民政府办公室
 
     @property
     def status(self) -> str:
@@ -99,7 +129,11 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
 def make_truth(rng: random.Random, template: str | None = None, error_rate: float = 0.1) -> Truth:
     template = template or rng.choice(["2019", "2021"])
     year = rng.choice([2019, 2020]) if template == "2019" else rng.choice([2021, 2022, 2023, 2024])
-    agency = rng.choice(PLACES) + rng.choice(BODIES)
+    province, city, county = rng.choice(REGIONS)
+    body = rng.choice(BODIES)
+    agency = (county or city) + body
+    names = region_names(province, city, county)
+    agency_full = "".join(region_names(city, county, None)) + body     # 淮安市淮阴区…, 北京市东城区…
     rows = REQUEST_ROW_KEYS[template]
     outcome_rows = REQUEST_OUTCOME_ROWS[template]
     scale = rng.choice([0, 0, 1, 5, 20, 100, 2000])
@@ -143,7 +177,9 @@ def make_truth(rng: random.Random, template: str | None = None, error_rate: floa
         active[(article, item)] = vals
 
     truth = Truth(template, year, agency, requests, review, active,
-                  money_raw_style=rng.choice(["wan", "wan_short", "yuan", "bare", "bare_yuan_header"]))
+                  money_raw_style=rng.choice(["wan", "wan_short", "yuan", "bare", "bare_yuan_header"]),
+                  province=province, city=city, county=county, agency_full=agency_full,
+                  agency_key="".join(names) + BODY_FULL.get(body, body))
     if rng.random() < error_rate:
         inject_error(truth, rng, rng.choice(ERROR_KINDS))
     return truth

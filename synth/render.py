@@ -387,8 +387,10 @@ def report_parts(t: Truth, rng: random.Random) -> tuple[list[str], list[str], st
     """The report's head lines (title, agency, opening), its opening prose
     and its problems paragraph, drawn from rng (the document layouts use
     them too)."""
-    sub = dict(year=t.year, agency=t.agency, n1=rng.randint(10, 5000), n2=rng.randint(1, 40), n3=rng.randint(1, 300))
-    prose1 = [p.format(**sub) for p in rng.sample(PROSE, rng.randint(2, 4))]
+    sub = dict(year=t.year, agency=t.agency_full or t.agency, n1=rng.randint(10, 5000), n2=rng.randint(1, 40),
+               n3=rng.randint(1, 300))
+    # the opening paragraph names the body in full (淮安市淮阴区人民政府办公室)
+    prose1 = [PROSE[0].format(**sub)] + [p.format(**sub) for p in rng.sample(PROSE[1:], rng.randint(1, 3))]
     if rng.random() < 0.3:
         prose1.append(f"{t.year + 2}年我单位将继续深化政务公开工作。")
     problems = "一是公开意识有待加强。二是公开质量有待提高。下一步将进一步规范政府信息公开工作。"

@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 
 from .documents import BINARY_LAYOUTS, DOCUMENT_LAYOUTS, render_document
-from .model import Truth, make_truth
+from .model import REGIONS, Truth, make_truth, region_names
 from .render import LAYOUTS, render_report
 
 ALL_LAYOUTS = LAYOUTS + DOCUMENT_LAYOUTS
@@ -44,6 +44,7 @@ def line_endings(text: str, style: str) -> str:
 def truth_record(t: Truth) -> dict:
     return {
         "kind": "report", "status": t.status, "template": t.template, "year": t.year, "agency": t.agency,
+        "agency_key": t.agency_key, "province": t.province, "city": t.city, "county": t.county,
         "error_kind": t.error, "expected_failures": sorted(t.expected_failures),
         "requests": t.requests, "review_litigation": t.review,
         "active_disclosure": {f"{a}|{i}": v for (a, i), v in t.active.items()},
@@ -92,21 +93,26 @@ def _document_file(t: Truth, layout: str, rng: random.Random) -> tuple[bytes, di
 
 
 def write_corpus(out: str | Path, n: int, seed: int = 0, error_rate: float = 0.1,
-                 non_report_rate: float = 0.03, layouts=ALL_LAYOUTS, encodings=ENCODINGS) -> dict:
-    """Write n files under out/ (in sub-directories, as a crawl leaves them)
+                 non_report_rate: float = 0.03, layouts=ALL_LAYOUTS, encodings=ENCODINGS,
+                 conflict_rate: float = 0.03) -> dict:
+    """Write n files under out/ (in folders of their body's region and year,
+    as a crawl leaves them: 江苏省/淮安市/淮阴区/2020/report_000001.txt)
     and out/truth.json; return the truth.  layouts: the text layouts of
     synth.render and the document layouts of synth.documents (DOCX and PDF
     written as bytes, with no encoding; the portal page as text in UTF-8
-    or GBK); a text-only list writes the corpus earlier versions wrote."""
+    or GBK); a text-only list writes the text corpus alone.  A fraction
+    conflict_rate of the reports is filed under another province's
+    folders: their truth has no region (the report and its path
+    disagree), only the key."""
     rng = random.Random(seed)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = {}
     for i in range(n):
-        sub = f"{rng.choice(['jiangsu', 'zhejiang', 'shanxi', 'heilongjiang', 'hunan'])}/{rng.randint(2019, 2024)}"
         if rng.random() < non_report_rate:
             kind = rng.choice(NON_REPORTS)
             data, record = _non_report(kind, rng)
+            sub = f"{_folders(rng.choice(REGIONS))}/{rng.randint(2019, 2024)}"
             rel = f"{sub}/other_{i:06d}.{'png' if kind == 'binary_png' else 'zip' if kind == 'binary_zip' else 'txt'}"
             record.update(layout=None, encoding=None)
         else:
@@ -114,7 +120,11 @@ def write_corpus(out: str | Path, n: int, seed: int = 0, error_rate: float = 0.1
             layout = _pick_layout(rng, layouts)
             if layout in DOCUMENT_LAYOUTS:
                 data, record = _document_file(t, layout, rng)
-                rel = f"{sub}/report_{i:06d}.{EXTENSIONS[layout]}"
+                region = (t.province, t.city, t.county)
+                if rng.random() < conflict_rate:
+                    region = rng.choice([r for r in REGIONS if r[0] != t.province])
+                    record.update(province=None, city=None, county=None, path_conflict=True)
+                rel = f"{_folders(region)}/{t.year}/report_{i:06d}.{EXTENSIONS[layout]}"
                 path = out / "reports" / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
@@ -130,7 +140,11 @@ def write_corpus(out: str | Path, n: int, seed: int = 0, error_rate: float = 0.1
             data = encode(line_endings(text, ending), encoding)
             record = truth_record(t)
             record.update(layout=layout, encoding=REPORTED[encoding], line_endings=ending)
-            rel = f"{sub}/report_{i:06d}.{'html' if layout == 'html' else 'txt'}"
+            region = (t.province, t.city, t.county)
+            if rng.random() < conflict_rate:
+                region = rng.choice([r for r in REGIONS if r[0] != t.province])
+                record.update(province=None, city=None, county=None, path_conflict=True)
+            rel = f"{_folders(region)}/{t.year}/report_{i:06d}.{'html' if layout == 'html' else 'txt'}"
         path = out / "reports" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
@@ -138,3 +152,8 @@ def write_corpus(out: str | Path, n: int, seed: int = 0, error_rate: float = 0.1
     truth = {"seed": seed, "n": n, "files": files}
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
+
+
+def _folders(region: tuple) -> str:
+    """A region's folders: 江苏省/淮安市/淮阴区, 北京市/东城区, 江苏省/淮安市."""
+    return "/".join(region_names(*region))

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from expectations.validate import Validator
 from extract.files import discover, parse_files
 from extract.notes import NOTE_CODES, Note
 from transform.frames import build_frames, empty_frames
@@ -62,7 +63,7 @@ def test_every_written_part_has_the_declared_schema(tmp_path):
 
 
 def test_build_frames_gives_the_declared_columns_and_empty_frames_their_dtypes():
-    frames = build_frames(parse_files(discover(str(SAMPLES / "jiangsu" / "2024"))))
+    frames = build_frames(parse_files(discover(str(SAMPLES))))
     empty = empty_frames()
     assert set(empty) == set(DATASETS)
     for dataset, frame in frames.items():
@@ -74,7 +75,7 @@ def test_build_frames_gives_the_declared_columns_and_empty_frames_their_dtypes()
 
 
 def test_a_frame_that_does_not_match_fails_naming_dataset_and_column(tmp_path):
-    frames = build_frames(parse_files(discover(str(SAMPLES / "jiangsu" / "2024"))))
+    frames = build_frames(parse_files(discover(str(SAMPLES))))
     (tmp_path / "requests").mkdir()
     (tmp_path / "reports").mkdir()
     req = frames["requests"]
@@ -92,17 +93,18 @@ def test_a_frame_that_does_not_match_fails_naming_dataset_and_column(tmp_path):
 
 
 def test_columns_a_later_step_fills_are_written_as_nulls_when_absent(tmp_path):
-    frames = build_frames(parse_files(discover(str(SAMPLES / "jiangsu" / "2024"))))
-    (tmp_path / "reports").mkdir()
-    today = frames["reports"].drop(columns=sorted(FILLED_LATER["reports"]))    # a frame of code that does not know them
-    part = write_part(tmp_path, "reports", today, "x")
-    check_table("reports", pq.read_schema(part))
+    frames = build_frames(parse_files(discover(str(SAMPLES))))
+    validations = Validator().validate(frames)
+    (tmp_path / "validations").mkdir()
+    later = sorted(FILLED_LATER["validations"])
+    today = validations.drop(columns=later)     # a frame of code that does not know them
+    part = write_part(tmp_path, "validations", today, "x")
+    check_table("validations", pq.read_schema(part))
     back = pd.read_parquet(part)
-    assert back[sorted(FILLED_LATER["reports"])].isna().all().all()
-    assert str(back["primary"].dtype) == "boolean"
-    filled = frames["reports"].assign(province="江苏省")
-    write_part(tmp_path, "reports", filled, "y")
-    assert (pd.read_parquet(tmp_path / "reports" / "part-y.parquet")["province"] == "江苏省").all()
+    assert len(back) == len(validations) > 0
+    assert back[later].isna().all().all()
+    write_part(tmp_path, "validations", validations.assign(run_id="r1"), "y")
+    assert (pd.read_parquet(tmp_path / "validations" / "part-y.parquet")["run_id"] == "r1").all()
 
 
 def test_vocabularies_come_from_the_templates():

@@ -17,6 +17,7 @@ import pyarrow as pa
 from extract.normalise import CellError, is_empty, is_plain_figure, parse_count, parse_money_wan
 from extract.files import ParsedReport
 from extract.notes import Note
+from transform.bodies import NO_BODY, identify, region_text
 from extract.templates import (
     ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS, REQUEST_ROW_KEYS, active_items,
 )
@@ -242,13 +243,18 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         rep["error"].append(error if e is None else None)
         rep["error_code"].append(error_code if e is None else None)
         rep["format"].append(p.format)
+        # primaries are settled over the whole warehouse (transform.bodies.settle_primaries)
+        rep["primary"].append(None)
+        rep["primary_of"].append(None)
         if e is None:
             for k in DUPLICATE_NULLS:
                 rep[k].append(None)
+            _add_body(rep, NO_BODY)
             continue
         rep["template"].append(e.template)
         rep["year"].append(e.year)
         rep["agency"].append(e.agency)
+        _add_body(rep, identify(e.agency, region_text(e.head, e.sections), p.source_path))
         rep["layout"].append(e.layout)
         rep["notes"].append("; ".join(map(str, e.notes)) or None)
         rep["tables_found"].append(sum(t is not None for t in (e.active, e.requests, e.review)))
@@ -277,11 +283,17 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
 
     report_ids = pa.array(rep["report_id"], type=pa.string())
     years = pa.array(rep["year"], type=pa.int64())
+    requests = req.frame(report_ids, years, "Int64")
+    review = rev.frame(report_ids, years, "Int64")
+    active = act.frame(report_ids, years, "float64")
+    filled = sum((_filled_per_report(t, f, len(batch)) for t, f in ((req, requests), (rev, review), (act, active))),
+                 np.zeros(len(batch), dtype=np.int64))
+    rep["cells_found"] = [None if t is None else int(n) for t, n in zip(rep["tables_found"], filled)]
     return {
         "reports": _reports_frame(rep),
-        "requests": req.frame(report_ids, years, "Int64"),
-        "review_litigation": rev.frame(report_ids, years, "Int64"),
-        "active_disclosure": act.frame(report_ids, years, "float64"),
+        "requests": requests,
+        "review_litigation": review,
+        "active_disclosure": active,
         "sections": pd.DataFrame({
             "report_id": string_array(pa.array(sec["report_id"], type=pa.large_string())),
             "number": int64_array(pa.array(sec["number"], type=pa.int64())),
@@ -292,6 +304,21 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
 
 
 _NONE_ROW = {n: [None] * n for n in range(0, 64)}
+
+
+def _add_body(rep: dict, body) -> None:
+    rep["agency_key"].append(body.agency_key)
+    rep["province"].append(body.province)
+    rep["city"].append(body.city)
+    rep["county"].append(body.county)
+
+
+def _filled_per_report(table: "_CellColumns", frame: pd.DataFrame, n: int) -> np.ndarray:
+    """How many of each report's cells hold a figure."""
+    if not len(frame):
+        return np.zeros(n, dtype=np.int64)
+    position = np.asarray(table.report, dtype=np.int64)
+    return np.bincount(position[frame["value"].notna().to_numpy(dtype=bool)], minlength=n)
 
 
 def _key_columns(dataset: str) -> dict[str, tuple[str, ...]]:
@@ -388,6 +415,8 @@ def _reports_frame(rep: dict) -> pd.DataFrame:
             frame[k] = string_array(pa.array(v, type=pa.large_string()))
         elif type_ == pa.int64():
             frame[k] = int64_array(pa.array(v, type=pa.int64()))
+        elif type_ == pa.bool_():
+            frame[k] = pd.array(v, dtype="boolean")
         else:
             raise TypeError(f"reports.{k}: build_frames has no column builder for {type_}")
     return with_schema_columns("reports", pd.DataFrame(frame))

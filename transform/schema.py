@@ -80,8 +80,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         # beyond the contract: how the file was read
         ("layout", STRING), ("size", INT), ("mtime_ns", INT), ("notes", STRING), ("tables_found", INT),
         ("parser_version", STRING),
-        # filled by the region / primary-report step; null until it runs
+        # who reported (transform.bodies); primary/primary_of are settled over
+        # the whole warehouse before each commit; cells_found: how many of
+        # the report's cells hold a figure (the completeness primaries compare)
         ("agency_key", STRING), ("province", STRING), ("city", STRING), ("county", STRING), ("primary", BOOL),
+        ("primary_of", STRING), ("cells_found", INT),
     ),
     "requests": _cells(("row", "applicant"), INT),
     "review_litigation": _cells(("proceeding", "outcome"), INT),
@@ -109,7 +112,7 @@ DATASETS = tuple(d for d in SCHEMAS if d != "runs")
 # Columns a frame may lack: written as nulls (the steps that fill them are
 # added beside today's code, which does not know them yet).
 FILLED_LATER: dict[str, frozenset[str]] = {
-    "reports": frozenset({"agency_key", "province", "city", "county", "primary"}),
+    "reports": frozenset(),
     "validations": frozenset({"scope", "run_id"}),
 }
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import logging
 import os
 import shutil
 import signal
@@ -143,6 +144,7 @@ class Staging:
         for dataset in DATASETS:
             (self.dir / dataset).mkdir(parents=True, exist_ok=True)
         self.parts = {d: 0 for d in DATASETS}
+        self.after_commit = []      # callables of the committed version id, run after the commit
 
     def _next_part(self, dataset: str, tag: str) -> Path:
         n = self.parts[dataset]
@@ -196,7 +198,23 @@ class Staging:
         fault_point("after-commit")
         self.wh._point_links(self.vid)
         self._prune()
+        for hook in self.after_commit:
+            try:
+                hook(self.vid)
+            except Exception as exc:        # the version is committed: what follows it must not undo the run
+                logging.getLogger("xxgk").warning("after commit of %s: %s: %s", self.vid, type(exc).__name__, exc)
         return self.vid
+
+    def finish(self) -> None:
+        """What a run does once every part of the version is written: the
+        primary reports are settled over the whole version (carried rows and
+        new alike), and the DuckDB catalog (OUTPUT/xxgk.duckdb) is written
+        once the version is committed."""
+        from transform.bodies import settle_primaries
+        from transform.catalog import write_catalog
+
+        settle_primaries(self.dir)
+        self.after_commit.append(lambda vid: write_catalog(self.wh.root, vid))
 
     def abort(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
