@@ -17,7 +17,7 @@ import pyarrow as pa
 from extract.normalise import CellError, is_empty, is_plain_figure, parse_count, parse_money_wan
 from extract.files import ParsedReport
 from extract.notes import Note
-from transform.bodies import NO_BODY, identify, region_text
+from transform.bodies import identify, region_text
 from extract.templates import (
     ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS, REQUEST_ROW_KEYS, active_items,
 )
@@ -36,7 +36,8 @@ _NOT_FOUND = "cell not found"
 DUPLICATE_OF = "duplicate of "
 # What a rejected report's row leaves null (a duplicate's too: its content
 # is described once, by the row of the file that holds it).
-DUPLICATE_NULLS = ("template", "year", "agency", "layout", "notes", "tables_found")
+DUPLICATE_NULLS = ("template", "year", "agency", "layout", "notes", "tables_found",
+                   "agency_key", "province", "city", "county", "cells_found")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -247,9 +248,8 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         rep["primary"].append(None)
         rep["primary_of"].append(None)
         if e is None:
-            for k in DUPLICATE_NULLS:
+            for k in DUPLICATE_NULLS:       # the body's region columns too
                 rep[k].append(None)
-            _add_body(rep, NO_BODY)
             continue
         rep["template"].append(e.template)
         rep["year"].append(e.year)
