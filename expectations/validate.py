@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .gx_memo import validation_memos
 from .views import SUBJECT_COLUMNS, build_views
 
 SUITES_DIR = Path(__file__).with_name("suites")
@@ -44,38 +43,16 @@ def quiet_gx_logging() -> None:
             logger.setLevel(logging.ERROR)
 
 
-def skip_batch_fingerprints() -> bool:
-    """Stop GX fingerprinting every batch it is handed.
-
-    For a pandas batch GX hashes the whole frame (``hash_pandas_object``
-    and md5, twice per view: once for the batch, again when the batch
-    builds its validator) only to store the digest as a "batch marker" in
-    the result's metadata, which xxgk never reads.  That was ~0.15 s of a
-    5,000-report batch's ~1.3 s of validation.  GX itself skips it for
-    frames of ``HASH_THRESHOLD`` bytes or more; a threshold of 0 skips it
-    for every frame.  Results are otherwise the same.  Returns False (and
-    changes nothing) if this GX has no such threshold."""
-    from great_expectations.execution_engine import pandas_execution_engine as engine
-
-    if not hasattr(engine, "HASH_THRESHOLD"):
-        return False
-    engine.HASH_THRESHOLD = 0
-    return True
-
-
 class Validator:
     """Holds the GX context, suites and checkpoints for one run."""
 
     def __init__(self, docs_dir: str | os.PathLike | None = None):
-        from .gx_import import import_great_expectations
-
-        gx = import_great_expectations()
+        import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         from . import custom  # noqa: F401  registers expect_column_sums_to_balance
 
         quiet_gx_logging()
-        skip_batch_fingerprints()
         self.gx = gx
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -125,8 +102,7 @@ class Validator:
         memory (a long run would grow with the corpus) or paying their
         serialisation."""
         views = build_views(frames)
-        with validation_memos():
-            parts = [part for name in self.specs for part in self._validate_view(name, views[name], for_docs)]
+        parts = [part for name in self.specs for part in self._validate_view(name, views[name], for_docs)]
         return _validations_frame(parts)
 
     def _validate_view(self, name: str, view: pd.DataFrame, for_docs: bool) -> list[tuple]:

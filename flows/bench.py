@@ -74,6 +74,12 @@ def _run(input_dir: Path, out: Path, extra: list[str]) -> tuple[float, dict, int
     return wall, json.loads(summary_file.read_text()), max(peak_kb, before)
 
 
+def workers_busy(s: dict) -> float:
+    """The share of the workers' time in the flow spent on batches (a run
+    summary's figures)."""
+    return s["worker_seconds"] / max(s["workers"] * s["seconds"], 1e-9)
+
+
 def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
     from synth.writer import write_corpus
 
@@ -125,8 +131,6 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
     print(f"  floor (read+decode+regex)    : {floor_s:8.2f} s = {files / floor_s:.0f} files/s on one core")
     print(f"  pipeline / floor             : {flow_s / floor_s:8.1f}")
     if summary.get("worker_seconds"):
-        from flows.cli import workers_busy
-
         print(f"  workers busy with batches    : {workers_busy(summary):8.0%}   "
               f"({summary['workers']} workers; the rest: flow start, Prefect per task, waiting at the end)")
     print("  seconds per stage (summed over workers where parallel):")

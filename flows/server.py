@@ -21,6 +21,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from flows import tuning
+
 # What the temporary server skips.  At start-up a Prefect server registers
 # the block types of Prefect and of every installed collection in its
 # database, first importing the collections (prefect-dask imports dask and
@@ -99,8 +101,7 @@ class TemporaryPrefectServer:
         self.port = _free_port()
         self.new_database = missing_prefect_database()
         self._log = tempfile.TemporaryFile(prefix="xxgk-prefect-server-")
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-               "PREFECT__SERVER_FINAL": "1", **SERVER_SETTINGS}
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", **tuning.temporary_server_env(), **SERVER_SETTINGS}
         env.pop("PREFECT_API_URL", None)
         # -P: the working directory is not put on sys.path, where a Prefect
         # project's own `flows` package would hide this one.
@@ -162,16 +163,14 @@ class TemporaryPrefectServer:
 
 def serve() -> None:
     """The server process: uvicorn serving Prefect's app (the command line is
-    uvicorn's), with Prefect's server imported first while the cyclic
-    garbage collector is paused (flows.collector): ~13 % of the import, on the
-    critical path of every run's start."""
-    from flows.collector import imports_done, pause_gc_for_imports
-
-    pause_gc_for_imports()
+    uvicorn's), with Prefect's server imported first (flows.tuning's
+    gc-imports applies to it: the import is on the critical path of every
+    run's start)."""
+    tuning.pause_gc_for_imports()
     try:
         import prefect.server.api.server  # noqa: F401
     finally:
-        imports_done()
+        tuning.imports_done()
     from uvicorn.main import main
 
     main(prog_name="uvicorn")
