@@ -27,7 +27,6 @@ ROW_KEYS = tuple(r.key for r in REQUEST_ROWS)
 ARTICLES = ("art20_1", "art20_5", "art20_6", "art20_8", "art20_9")
 ITEMS = tuple(dict.fromkeys(i for t in ("2019", "2021") for _, i in active_items(t)))
 METRICS = tuple(dict.fromkeys(m for t in ACTIVE_METRICS.values() for ms in t.values() for m in ms))
-STATUSES = ("ok", "invalid", "rejected")
 DUPLICATE_OF = "duplicate of "
 # What a rejected report's row leaves null (a duplicate's too: its content
 # is described once, by the row of the file that holds it).
@@ -418,16 +417,6 @@ def mark_seen_duplicates(reports: pd.DataFrame, seen: dict[str, str], carried: s
         elif is_duplicate_error(error) and holder is not None and error != DUPLICATE_OF + holder:
             fixed[path] = holder                    # its batch's first copy is not the holder
     return as_duplicates(reports, fixed), drop, demoted
-
-
-def drop_seen_duplicates(frames: dict[str, pd.DataFrame], seen: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """mark_seen_duplicates on a batch's frames, dropping the duplicates'
-    rows from every other dataset."""
-    reports, dup_ids, _ = mark_seen_duplicates(frames["reports"], seen)
-    frames = {k: (v if k == "reports" or not dup_ids else v[~v["report_id"].isin(dup_ids)].reset_index(drop=True))
-              for k, v in frames.items()}
-    frames["reports"] = reports
-    return frames
 
 
 def held_in(values: pd.Series, container) -> pd.Series:
