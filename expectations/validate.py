@@ -114,8 +114,8 @@ class Validator:
         else:
             batch = self.batches[name].get_batch(batch_parameters={"dataframe": view})
             # Row positions only: GX fetches named index columns cell by
-            # cell (df.at per failing row and column, 60 % of validation
-            # time on a batch with a few hundred failures); the rows are
+            # cell (df.at per failing row and column: most of the
+            # validation of a batch with a few hundred failures); the rows are
             # looked up below in one vectorised step instead.
             run = batch.validate(self.suites[name], result_format={"result_format": "COMPLETE"})
         parts = []
@@ -153,8 +153,8 @@ class Validator:
 def _present(reports: pd.Series) -> list[str]:
     """The distinct report ids of a view's column (categorical or not)."""
     if isinstance(reports.dtype, pd.CategoricalDtype):
-        # which codes occur, by counting them: np.unique sorted the view's
-        # ~200,000 codes (table 2's cells) for each expectation
+        # which codes occur, by counting them: np.unique sorted all the
+        # view's codes (table 2's cells) for each expectation
         codes = reports.cat.codes.to_numpy()
         present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(reports.cat.categories)))
         return list(reports.cat.categories.take(present))

@@ -52,8 +52,7 @@ def interpreter() -> str:
 def warm_page_cache(root: Path) -> None:
     """Read every file once, untimed, so that the floor reads them from
     the page cache, as the pipeline runs after it do.  On a cold cache the
-    floor also timed the disk: 6.0 s against 3.7 s warm, the same 20,000
-    files a minute apart, which made the pipeline / floor ratio look
+    floor also timed the disk, which made the pipeline / floor ratio look
     better than it was."""
     for dirpath, _, names in os.walk(root):
         for name in names:
@@ -107,7 +106,7 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
     first_use = None
     if not os.environ.get("PREFECT_API_URL") and missing_prefect_database() is not None:
         # A run's fixed overhead is what every run pays: the first run on a
-        # machine also creates Prefect's database (~10 s of migrations, once).
+        # machine also creates Prefect's database (migrations, once).
         first_use, _, _ = _run(single, base / "w-single", extra)
         shutil.rmtree(base / "w-single")
     one_wall, _, _ = _run(single, base / "w-single", extra)
@@ -116,8 +115,8 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str]) -> int:
 
     docs = "without" if "--no-docs" in extra else "with"
     print(f"\nxxgk bench: {files} files ({n} requested), {os.cpu_count()} cores, {docs} Data Docs")
-    # the interpreter's build moves every figure (Debian's PGO/LTO-built
-    # 3.11 ran the flow ~15 % faster than a default pyenv build here)
+    # the interpreter's build moves every figure (a PGO/LTO build runs the
+    # flow faster than a default pyenv build; docs/performance.md)
     print(f"  python {platform.python_version()} at {interpreter()}")
     print(f"  reports/s, start-up excluded : {files / flow_s:8.0f}   ({flow_s:.1f} s in the flow)")
     print(f"  reports/s, start-up included : {files / wall:8.0f}   ({wall:.1f} s wall)")

@@ -312,7 +312,7 @@ def prefect_api():
 
     server = TemporaryPrefectServer().start()
     if server.new_database is not None:
-        # otherwise a first run looks stuck for its first ~16 s
+        # otherwise a first run looks stuck while the migrations run
         print("xxgk: first run on this machine: Prefect is creating its local database "
               f"({server.new_database}), so this start takes several seconds longer, once", file=sys.stderr, flush=True)
     _SERVER.append(server)

@@ -1,11 +1,11 @@
 """A temporary Prefect API server for one `xxgk run`, started early.
 
 With no PREFECT_API_URL, Prefect starts a temporary server itself when the
-flow begins: its start (~8 s here, most of it importing the server) then
-comes on top of importing Prefect, pandas and GX in the CLI (~7 s).  Here the
-same server process (the command Prefect's own ``SubprocessASGIServer`` runs)
-is launched before the CLI imports anything heavy, so both start-ups overlap
-on two cores, and the CLI never imports ``prefect.server`` itself (4 s).
+flow begins: its start (mostly importing the server) then comes on top of
+importing Prefect, pandas and GX in the CLI.  Here the same server process
+(the command Prefect's own ``SubprocessASGIServer`` runs) is launched before
+the CLI imports anything heavy, so both start-ups overlap on two cores, and
+the CLI never imports ``prefect.server`` itself.
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from flows import tuning
 # What the temporary server skips.  At start-up a Prefect server registers
 # the block types of Prefect and of every installed collection in its
 # database, first importing the collections (prefect-dask imports dask and
-# distributed) and hashing the registry to see whether anything changed:
-# 3-4 s of its ~9 s start here.  A run's flow uses no blocks, and a
+# distributed) and hashing the registry to see whether anything changed: a
+# third of its start.  A run's flow uses no blocks, and a
 # long-lived server (`prefect server start`) registers them when it starts.
 SERVER_SETTINGS = {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
                    "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
@@ -60,7 +60,7 @@ def prefect_database_file(environ: dict | None = None) -> Path | None:
 
 def missing_prefect_database() -> Path | None:
     """The database file a local Prefect server started now would create
-    (~10 s of migrations here, once per machine), or None when it exists or
+    (its migrations run once per machine), or None when it exists or
     is no local file."""
     database = prefect_database_file()
     return database if database is not None and not database.exists() else None
@@ -87,8 +87,8 @@ class TemporaryPrefectServer:
         self.process: subprocess.Popen | None = None
         self.port: int | None = None
         self._log = None
-        # The database file this start creates, if any: its migrations take
-        # ~10 s more, once per machine (a first run's start says so).
+        # The database file this start creates, if any: its migrations make
+        # this start slower, once per machine (a first run's start says so).
         self.new_database: Path | None = None
 
     @property

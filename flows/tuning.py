@@ -103,9 +103,8 @@ def enabled(name: str) -> bool:
 
 # ---------------------------------------------------------------- gc-imports
 # Importing Prefect, pandas and GX creates millions of long-lived objects
-# and almost no garbage, yet the collector scanned them again and again:
-# importing them took 13 % longer with it on (alternated whole runs).  The
-# frozen objects are left out of every later pass, including the passes of
+# and almost no garbage, yet the collector scanned them again and again.
+# The frozen objects are left out of every later pass, including the passes of
 # batches.  Remove when CPython's collector stops rescanning old objects
 # (the incremental collector of 3.13 was meant to; measure again there).
 
@@ -213,7 +212,7 @@ def _configuration_memo_scope():
 # ------------------------------------------------------------ gx-lazy-imports
 # Importing GX imports every core expectation, and one of them
 # (expect_column_kl_divergence_to_be_less_than) imports scipy.stats and
-# altair at module level: about 2 s of GX's import, paid by every process
+# altair at module level: a large part of GX's import, paid by every process
 # that validates, for an expectation no suite here uses.  While GX is
 # imported those two are loaded lazily (importlib.util.LazyLoader): the
 # modules exist and run their code on first attribute access.  Remove when
