@@ -178,13 +178,13 @@ def cmd_run(args) -> int:
         return _fail(f"cannot write to output directory {out_dir}: {exc.strerror or exc}")
 
     _quiet_prefect_env()
-    # Imports ahead (Prefect, pandas, GX in the prewarm thread): the
-    # collector stays paused until the prewarm is done (flows.tuning).
+    # The collector stays paused while the flow's modules are imported
+    # (flows.tuning, gc-imports).
     tuning.pause_gc_for_imports()
     try:
         return _run_with_api(args, input_dir, out_dir)
     finally:
-        tuning.imports_done()       # if the prewarm never ran
+        tuning.imports_done()       # if the run stopped before its imports
 
 
 def _run_with_api(args, input_dir: Path, out_dir: Path) -> int:
@@ -213,9 +213,8 @@ def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int | No
     from flows.pipeline import xxgk_run
     from transform.warehouse import WarehouseBusy
 
+    tuning.imports_done()
     in_process = isinstance(runner, ThreadPoolTaskRunner)
-    tuning.prewarm(_validator_builder(None if args.no_docs else str((out_dir / "docs").resolve()))
-                   if in_process else None)
     if _SERVER:
         try:
             _SERVER[0].wait_ready()
@@ -233,15 +232,6 @@ def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int | No
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(summary, ensure_ascii=False, indent=1))
     return 0
-
-
-def _validator_builder(docs_dir: str | None):
-    """Builds this process's GX context (for a run whose batches run here)."""
-    def build() -> None:
-        from transform.batch import shared_validator
-
-        shared_validator(docs_dir)
-    return build
 
 
 def _settings_for_this_server():
@@ -381,9 +371,8 @@ def print_summary(s: dict) -> None:
 
 
 def console_main() -> None:
-    """The `xxgk` command: main(), then the process ends (flows.tuning
-    decides how)."""
-    tuning.exit_process(main() or 0)
+    """The `xxgk` command."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":

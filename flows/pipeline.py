@@ -99,8 +99,8 @@ class FileBatch:
 def process_batch(batch: FileBatch, staging_dir: str, tag: str, docs_dir: str | None = None) -> BatchResult:
     """One batch (transform.batch.run_batch) on a worker; the flow asks its
     first batch only to build the Data Docs (built once a run)."""
-    with tuning.batch():
-        return run_batch(batch.entries, staging_dir, tag, docs_dir)
+    tuning.prepare_validation()
+    return run_batch(batch.entries, staging_dir, tag, docs_dir)
 
 
 def _bounded(batches: list[list], staging_dir: str, docs_dir: str | None, window: int):

@@ -2,9 +2,7 @@
 its version, and the only place that reaches into the libraries."""
 import gc
 import re
-import threading
 import warnings
-import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -54,20 +52,21 @@ def test_the_grep_sees_what_it_forbids():
 
 
 def test_a_tweak_is_off_on_another_version_with_one_warning(monkeypatch):
-    monkeypatch.setitem(tuning.TWEAKS, "gx-no-fingerprints",
-                        tuning.Tweak("gx-no-fingerprints", "great-expectations", "0.0.1", "test"))
+    monkeypatch.setitem(tuning.TWEAKS, "gx-lazy-imports",
+                        tuning.Tweak("gx-lazy-imports", "great-expectations", "0.0.1", "test"))
     monkeypatch.setattr(tuning, "_warned", set())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        assert not tuning.enabled("gx-no-fingerprints")
-        assert not tuning.enabled("gx-no-fingerprints")
-    assert len(caught) == 1 and "gx-no-fingerprints" in str(caught[0].message)
+        assert not tuning.enabled("gx-lazy-imports")
+        assert not tuning.enabled("gx-lazy-imports")
+    assert len(caught) == 1 and "gx-lazy-imports" in str(caught[0].message)
 
 
 def test_switches_turn_tweaks_off(monkeypatch):
-    assert tuning.enabled("gc-batches")
-    monkeypatch.setenv("XXGK_TUNING_OFF", "prewarm,gc-batches")
-    assert not tuning.enabled("gc-batches") and tuning.enabled("gc-imports")
+    assert tuning.enabled("server-ephemeral")
+    monkeypatch.setenv("XXGK_TUNING_OFF", "gx-lazy-imports,server-ephemeral")
+    assert not tuning.enabled("server-ephemeral") and tuning.enabled("gc-imports")
+    assert tuning.temporary_server_env() == {}
     monkeypatch.delenv("XXGK_TUNING_OFF")
     monkeypatch.setenv("XXGK_NO_TUNING", "1")
     assert not any(tuning.enabled(name) for name in tuning.TWEAKS)
@@ -104,134 +103,35 @@ def test_a_run_without_tuning_gives_the_same_datasets(tmp_path, workers):
         pd.testing.assert_frame_equal(tuned[d], plain[d], check_dtype=True, obj=d)
 
 
-# ---------------------------------------------------------------- gc-batches
+# ------------------------------------------------------------- each tweak
 
-class _Node:
-    pass
-
-
-def test_full_collections_deferred_during_a_batch_and_restored_after():
-    before = gc.get_threshold()
-    with tuning._deferred_full_collections():
-        assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] > 1_000_000
-    assert gc.get_threshold() == before
-
-
-def test_cycles_a_batch_leaves_are_collected_at_its_end():
-    with tuning._deferred_full_collections():
-        node = _Node()
-        node.self = node            # a cycle: reference counting cannot free it
-        alive = weakref.ref(node)
-        del node
-        gc.disable()                # no young collection may free it early
-    try:
-        assert alive() is None      # the collection at the batch's end did
-    finally:
-        gc.enable()
-
-
-def test_a_batch_frees_its_parsed_reports_without_the_collector(tmp_path):
-    """GX leaves reference cycles whose tracebacks reach the batch's frames:
-    the parsed reports must not be alive while it validates, or they wait
-    for a full collection as cyclic garbage."""
-    from extract.files import ParsedReport, discover
-    from synth.writer import write_corpus
-    from transform.batch import run_batch
-
-    write_corpus(tmp_path / "corpus", 12, seed=3)
-    staging = tmp_path / "staging"
-    for dataset in DATASETS:
-        (staging / dataset).mkdir(parents=True)
-    entries = discover(str(tmp_path / "corpus" / "reports"))
-    left_after = []
-    for tag in ("first", "second"):
-        gc.collect()
-        gc.disable()
-        try:
-            result = run_batch(entries, str(staging), tag)
-            left_after.append(sum(isinstance(o, ParsedReport) for o in gc.get_objects()))
-        finally:
-            gc.enable()
-        assert len(result.reports) == 12
-    assert left_after == [0, 0]
-
-
-def test_the_collector_resumes_after_the_prewarm(monkeypatch):
-    monkeypatch.setattr(tuning, "_FLOW_START_MODULES", ("json",))
+def test_imports_pause_the_collector_and_freeze_what_they_built(monkeypatch):
+    """gc-imports: paused while importing, running again after, what was
+    imported kept out of later passes."""
+    assert gc.isenabled()
     tuning.pause_gc_for_imports()
     try:
-        thread = tuning.prewarm(None)
-        if thread is not None:
-            thread.join(60)
-        assert gc.isenabled()
+        assert not gc.isenabled()
+        frozen_before = gc.get_freeze_count()
+        kept = [[] for _ in range(10)]   # noqa: F841  something built meanwhile
+        tuning.imports_done()
+        assert gc.isenabled() and gc.get_freeze_count() > frozen_before
     finally:
         gc.enable()
+        gc.unfreeze()
 
 
-# ------------------------------------------------------------ the GX tweaks
+def test_the_temporary_server_gets_prefects_ephemeral_settings():
+    """server-ephemeral: the settings Prefect's own SubprocessASGIServer
+    gives its server (prefect/server/api/server.py), read by create_app."""
+    import inspect
 
-def _validate_samples():
-    from expectations.validate import Validator
-    from extract.files import discover, parse_files
-    from transform.frames import build_frames
+    from prefect.server.api import server
 
-    frames = build_frames(parse_files(discover(str(ROOT / "data" / "samples" / "reports"))))
-    return Validator().validate(frames)
-
-
-def test_gx_tweaks_leave_the_validations_as_they_were(monkeypatch):
-    """GX's fingerprints skipped and configurations memoised: the same
-    validations as GX's own behaviour, fewer configurations built."""
-    from great_expectations.execution_engine import pandas_execution_engine as engine
-    from great_expectations.expectations.expectation import Expectation
-
-    tuning.prepare_validation()
-    if not all(tuning.enabled(n) for n in ("gx-no-fingerprints", "gx-configuration-memo")):
-        pytest.skip("GX tweaks off in this environment")
-    builds = []
-    memoised = Expectation.__dict__["configuration"]
-    real = tuning._original_configuration
-
-    counting_real = property(lambda self: builds.append(1) or real.fget(self))
-    monkeypatch.setattr(tuning, "_original_configuration", counting_real)
-    with tuning._configuration_memo_scope():
-        tuned = _validate_samples()
-    tuned_builds = len(builds)
-    builds.clear()
-    monkeypatch.setattr(Expectation, "configuration", counting_real)
-    monkeypatch.setattr(engine, "HASH_THRESHOLD", 1e9)     # GX's own default
-    plain = _validate_samples()
-    assert Expectation.__dict__["configuration"] is counting_real
-    monkeypatch.undo()
-    assert Expectation.__dict__["configuration"] is memoised
-    pd.testing.assert_frame_equal(tuned, plain)
-    assert (~tuned["success"]).sum() > 0
-    assert 0 < tuned_builds * 5 < len(builds)
-
-
-def test_configuration_memo_belongs_to_the_batch_thread():
-    """A Dask worker may build suites in one thread while another
-    validates: only the batch's thread gets memoised configurations."""
-    tuning.prepare_validation()
-    if not tuning.enabled("gx-configuration-memo"):
-        pytest.skip("off in this environment")
-    from great_expectations.expectations.core import ExpectColumnValuesToNotBeNull
-
-    expectation = ExpectColumnValuesToNotBeNull(column="value")
-    inside, read = threading.Event(), {}
-
-    def other_thread():
-        inside.wait(10)
-        read["same object twice"] = expectation.configuration is expectation.configuration
-
-    thread = threading.Thread(target=other_thread)
-    thread.start()
-    with tuning._configuration_memo_scope():
-        assert expectation.configuration is expectation.configuration
-        inside.set()
-        thread.join(10)
-    assert read == {"same object twice": False}
-    assert expectation.configuration is not expectation.configuration
+    env = tuning.temporary_server_env()
+    assert env == {"PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+    source = inspect.getsource(server)
+    assert all(name in source for name in env)
 
 
 def test_gx_imported_with_scipy_stats_deferred_still_works():
