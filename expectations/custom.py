@@ -13,15 +13,11 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from .gx_import import import_great_expectations
-
-import_great_expectations()  # first, so GX loads without what it never needs here (see gx_import)
-
-from great_expectations.compatibility import pydantic  # noqa: E402
-from great_expectations.execution_engine import PandasExecutionEngine  # noqa: E402
-from great_expectations.expectations.expectation import MulticolumnMapExpectation  # noqa: E402
-from great_expectations.expectations.metrics.map_metric_provider import MulticolumnMapMetricProvider  # noqa: E402
-from great_expectations.expectations.metrics.map_metric_provider.multicolumn_condition_partial import (  # noqa: E402
+from great_expectations.compatibility import pydantic
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import MulticolumnMapExpectation
+from great_expectations.expectations.metrics.map_metric_provider import MulticolumnMapMetricProvider
+from great_expectations.expectations.metrics.map_metric_provider.multicolumn_condition_partial import (
     multicolumn_condition_partial,
 )
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .gx_memo import validation_memos
 from .views import SUBJECT_COLUMNS, build_views
 
 SUITES_DIR = Path(__file__).with_name("suites")
@@ -74,25 +73,6 @@ def quiet_gx_logging() -> None:
             logger.setLevel(logging.ERROR)
 
 
-def skip_batch_fingerprints() -> bool:
-    """Stop GX fingerprinting every batch it is handed.
-
-    For a pandas batch GX hashes the whole frame (``hash_pandas_object``
-    and md5, twice per view: once for the batch, again when the batch
-    builds its validator) only to store the digest as a "batch marker" in
-    the result's metadata, which xxgk never reads.  That was ~0.15 s of a
-    5,000-report batch's ~1.3 s of validation.  GX itself skips it for
-    frames of ``HASH_THRESHOLD`` bytes or more; a threshold of 0 skips it
-    for every frame.  Results are otherwise the same.  Returns False (and
-    changes nothing) if this GX has no such threshold."""
-    from great_expectations.execution_engine import pandas_execution_engine as engine
-
-    if not hasattr(engine, "HASH_THRESHOLD"):
-        return False
-    engine.HASH_THRESHOLD = 0
-    return True
-
-
 class Validator:
     """Holds the GX context, suites and checkpoints for one run."""
 
@@ -101,15 +81,12 @@ class Validator:
         """suites_dir: the suites this context runs (one per view);
         subjects: view name -> the columns besides report_id that name a
         failing row; scope: the validations rows' scope."""
-        from .gx_import import import_great_expectations
-
-        gx = import_great_expectations()
+        import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         from . import custom  # noqa: F401  registers expect_column_sums_to_balance
 
         quiet_gx_logging()
-        skip_batch_fingerprints()
         self.gx = gx
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -174,8 +151,7 @@ class Validator:
     def validate_views(self, views: dict[str, pd.DataFrame], for_docs: bool = False,
                        run_id: str | None = None) -> pd.DataFrame:
         """The validations rows of views already built (suite name -> frame)."""
-        with validation_memos():
-            parts = [part for name in self.specs for part in self._validate_view(name, views[name], for_docs)]
+        parts = [part for name in self.specs for part in self._validate_view(name, views[name], for_docs)]
         return _validations_frame(parts, self.scope, run_id or current_run_id())
 
     def _validate_view(self, name: str, view: pd.DataFrame, for_docs: bool) -> list[tuple]:
@@ -187,8 +163,8 @@ class Validator:
         else:
             batch = self.batches[name].get_batch(batch_parameters={"dataframe": view})
             # Row positions only: GX fetches named index columns cell by
-            # cell (df.at per failing row and column, 60 % of validation
-            # time on a batch with a few hundred failures); the rows are
+            # cell (df.at per failing row and column: most of the
+            # validation of a batch with a few hundred failures); the rows are
             # looked up below in one vectorised step instead.
             run = batch.validate(self.suites[name], result_format={"result_format": "COMPLETE"})
         parts = []
@@ -232,8 +208,8 @@ class Validator:
 def _present(reports: pd.Series) -> list[str]:
     """The distinct report ids of a view's column (categorical or not)."""
     if isinstance(reports.dtype, pd.CategoricalDtype):
-        # which codes occur, by counting them: np.unique sorted the view's
-        # ~200,000 codes (table 2's cells) for each expectation
+        # which codes occur, by counting them: np.unique sorted all the
+        # view's codes (table 2's cells) for each expectation
         codes = reports.cat.codes.to_numpy()
         present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(reports.cat.categories)))
         return list(reports.cat.categories.take(present))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from .patterns import CN_NUMERAL
+
 # What may surround a name without being part of it: brackets, quotes, a
 # heading mark, a crawler's or a form's label, a leading year or numbering.
 _AGENCY_LABEL_RE = re.compile(r"^(?:标题|题目)[:：]")
@@ -38,4 +40,4 @@ def clean_agency(name: str | None) -> str | None:
     return name
 
 
-_NUMBERING_PREFIX_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])")
+_NUMBERING_PREFIX_RE = re.compile(rf"^(?:{CN_NUMERAL}[、.．]|\d{{1,2}}[、.．])")

@@ -292,12 +292,12 @@ def _kind_of_table(table: Table, rows: list[_GridRow]) -> str | None:
     # part of table 3 split over pages may hold no figure yet
     request_rows = {k for r in rows if r.labels and not any(map(_is_request_header, r.labels))
                     for k in [r.key()] if k not in (None, "total_processed")}
-    if request_rows:
+    if request_rows or any(_is_request_header(label) for r in rows for label in r.labels):
+        # (table 3's header alone, or over rows whose labels a page break
+        # cut, is a part of table 3: the next part goes on with its labels)
         return "requests"
     if not any(r.printed for r in rows):
         return None
-    if any(_is_request_header(label) for r in rows for label in r.labels):
-        return "requests"       # table 3's header over rows whose labels were cut at a page break
     texts = [strip_cell(c.text) for c in table.cells]
     text = squash("".join(texts))
     if _ARTICLE_RE.search(text) or any(_item_of(l) for r in rows for l in r.labels):

@@ -5,6 +5,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .patterns import CN_NUMERAL, FIGURE_UNITS, PAREN_NUMBERING
+
 # Cells repeat endlessly across reports ("0", "1", "（一）予以公开"), so the
 # pure per-string functions below are memoised: profiling showed them at
 # 40 % of extraction time before.
@@ -17,8 +19,8 @@ _SPACE_RE = re.compile(f"[{_SPACE_CHARS}\\s]+")
 
 _NUMBERING_RE = re.compile(
     r"^(?:"
-    r"[一二三四五六七八九十]+\s*[、.．,，]"          # 一、
-    r"|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]"   # （一） (1)
+    + CN_NUMERAL + r"\s*[、.．,，]"                # 一、 (and a converter's 一，)
+    + "|" + PAREN_NUMBERING +                      # （一） (1)
     r"|\d{1,2}\s*[、.．,，](?!\d)"                # 1. 1、  (not a decimal 1.5)
     r"|[①②③④⑤⑥⑦⑧⑨⑩]"
     r")\s*"
@@ -86,10 +88,10 @@ BLANK_MARKERS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "�
 _NUMBER_RE = re.compile(
     r"^(?P<sign>[+\-]?)"
     r"(?P<num>\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?:\.\d+)?)"
-    r"(?P<unit>亿元|万元|万|元|件|条|项|个)?$"
+    rf"(?P<unit>{FIGURE_UNITS})?$"
 )
 # A figure ends in a digit (or its unit): 「5.」 and 「1、」 are numbering.
-_VALUE_LIKE_RE = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?(?:亿元|万元|万|元|件|条|项|个)?$")
+_VALUE_LIKE_RE = re.compile(rf"^[+\-]?\d[\d,]*(?:\.\d+)?(?:{FIGURE_UNITS})?$")
 
 
 def is_plain_figure(raw: str) -> bool:
@@ -100,7 +102,7 @@ def is_plain_figure(raw: str) -> bool:
 
 
 _COMMA_SPACE_RE = re.compile(r"(?<=\d)[,，]\s+(?=\d{3}\b)")
-_UNIT_SPACE_RE = re.compile(r"(?<=\d)\s+(?=(?:亿元|万元|万|元|件|条|项|个)$)")
+_UNIT_SPACE_RE = re.compile(rf"(?<=\d)\s+(?=(?:{FIGURE_UNITS})$)")
 _SIGN_SPACE_RE = re.compile(r"^([+\-])\s+(?=\d)")
 
 

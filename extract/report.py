@@ -10,6 +10,7 @@ from . import grid, tables
 from .document import Document, Paragraph
 from .markdown import looks_like_markdown, read_markdown
 from .layout import strip_lines, to_rows
+from .patterns import REVIEW_RE
 from .normalise import label_key, memoised, squash, strip_cell
 from .notes import BOTH_TEMPLATES, Note
 from .html import looks_like_html
@@ -24,7 +25,7 @@ _SECTION_WORDS = {
     1: re.compile(r"总体|概述|基本情况|工作情况"),
     2: re.compile(r"主动公开"),
     3: re.compile(r"申请"),
-    4: re.compile(r"复议|诉讼"),
+    4: REVIEW_RE,
     5: re.compile(r"问题|改进|整改|不足"),
     6: re.compile(r"其他|其它"),
 }

@@ -13,6 +13,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from .layout import Row
+from .patterns import CN_NUMBERING, CN_NUMERAL, DIGIT_NUMBERING, PAREN_NUMBERING, REVIEW_RE
 from .normalise import is_blank, is_empty, is_plain_figure, is_value_like, label_key, memoised
 from .notes import AMBIGUOUS_ROWS, NO_FIGURES, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .templates import (
@@ -255,7 +256,7 @@ def _is_request_header(label: str) -> bool:
     return _REQUEST_HEADER_RE.search(label_key(label)) is not None
 
 
-_NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．](?!\d))")
+_NUMBERED_RE = re.compile(rf"^\s*(?:{CN_NUMBERING}|{PAREN_NUMBERING}|{DIGIT_NUMBERING})")
 
 
 @lru_cache(maxsize=1 << 12)
@@ -401,7 +402,7 @@ _OUTCOME_PATTERNS = (
 )
 
 
-_REVIEW_RE = re.compile(r"复议|诉讼")
+_REVIEW_RE = REVIEW_RE
 
 
 @lru_cache(maxsize=1 << 14)
@@ -582,7 +583,7 @@ def _reorder(chunk: Cells, printed: list[str]) -> Cells:
     return [by_outcome.get(o) for o in OUTCOMES]
 
 
-_ARTICLE_RE = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
+_ARTICLE_RE = re.compile(rf"第二十条第\(?({CN_NUMERAL})\)?项")
 _CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 

@@ -82,8 +82,7 @@ def interpreter() -> str:
 def warm_page_cache(root: Path) -> None:
     """Read every file once, untimed, so that the floor reads them from
     the page cache, as the pipeline runs after it do.  On a cold cache the
-    floor also timed the disk: 6.0 s against 3.7 s warm, the same 20,000
-    files a minute apart, which made the pipeline / floor ratio look
+    floor also timed the disk, which made the pipeline / floor ratio look
     better than it was."""
     for dirpath, _, names in os.walk(root):
         for name in names:
@@ -102,6 +101,12 @@ def _run(input_dir: Path, out: Path, extra: list[str]) -> tuple[float, dict, int
         raise RuntimeError(f"xxgk run failed: {proc.stderr.strip().splitlines()[-1:]}")
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return wall, json.loads(summary_file.read_text()), max(peak_kb, before)
+
+
+def workers_busy(s: dict) -> float:
+    """The share of the workers' time in the flow spent on batches (a run
+    summary's figures)."""
+    return s["worker_seconds"] / max(s["workers"] * s["seconds"], 1e-9)
 
 
 def bench(n: int, workdir: str | None, seed: int, extra: list[str], pdf_n: int = 0) -> int:
@@ -133,7 +138,7 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str], pdf_n: int =
     first_use = None
     if not os.environ.get("PREFECT_API_URL") and missing_prefect_database() is not None:
         # A run's fixed overhead is what every run pays: the first run on a
-        # machine also creates Prefect's database (~10 s of migrations, once).
+        # machine also creates Prefect's database (migrations, once).
         first_use, _, _ = _run(single, base / "w-single", extra)
         shutil.rmtree(base / "w-single")
     one_wall, _, _ = _run(single, base / "w-single", extra)
@@ -142,8 +147,8 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str], pdf_n: int =
 
     docs = "without" if "--no-docs" in extra else "with"
     print(f"\nxxgk bench: {files} files ({n} requested), {os.cpu_count()} cores, {docs} Data Docs")
-    # the interpreter's build moves every figure (Debian's PGO/LTO-built
-    # 3.11 ran the flow ~15 % faster than a default pyenv build here)
+    # the interpreter's build moves every figure (a PGO/LTO build runs the
+    # flow faster than a default pyenv build; docs/performance.md)
     print(f"  python {platform.python_version()} at {interpreter()}")
     print(f"  reports/s, start-up excluded : {files / flow_s:8.0f}   ({flow_s:.1f} s in the flow)")
     print(f"  reports/s, start-up included : {files / wall:8.0f}   ({wall:.1f} s wall)")
@@ -157,8 +162,6 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str], pdf_n: int =
     print(f"  floor (read+decode+regex)    : {floor_s:8.2f} s = {files / floor_s:.0f} files/s on one core")
     print(f"  pipeline / floor             : {flow_s / floor_s:8.1f}")
     if summary.get("worker_seconds"):
-        from flows.cli import workers_busy
-
         print(f"  workers busy with batches    : {workers_busy(summary):8.0%}   "
               f"({summary['workers']} workers; the rest: flow start, Prefect per task, waiting at the end)")
     print("  seconds per stage (summed over workers where parallel):")

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import argparse
-import atexit
 import contextlib
-import gc
 import json
 import os
 import sys
@@ -13,8 +11,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "data" / "samples" / "reports"
 DEFAULT_OUTPUT = Path("data") / "warehouse"
+from flows import tuning
+from flows.bench import workers_busy
 from flows.defaults import DEFAULT_BATCH, SMALL_RUN
-from flows.collector import pause_gc_for_imports
 
 DESCRIPTION = """\
 xxgk turns Chinese government information disclosure annual reports
@@ -230,13 +229,13 @@ def cmd_run(args) -> int:
         return _fail(f"cannot write to output directory {out_dir}: {exc.strerror or exc}")
 
     _quiet_prefect_env()
-    # Imports ahead (Prefect, pandas, GX in the prewarm thread): the
-    # collector stays paused until the prewarm is done (flows.pipeline).
-    pause_gc_for_imports()
+    # The collector stays paused while the flow's modules are imported
+    # (flows.tuning, gc-imports).
+    tuning.pause_gc_for_imports()
     try:
         return _run_with_api(args, input_dir, out_dir)
     finally:
-        gc.enable()
+        tuning.imports_done()       # if the run stopped before its imports
 
 
 def _run_with_api(args, input_dir: Path, out_dir: Path) -> int:
@@ -256,25 +255,17 @@ def _run_with_api(args, input_dir: Path, out_dir: Path) -> int:
             runner = task_runner(args, input_dir, batch_size or SMALL_RUN)
         except ImportError as exc:
             return _fail(f"--dask needs prefect-dask: pip install -e '.[dask]' ({exc})")
-        if hasattr(runner, "start_workers"):
-            runner.start_workers()      # their start-up overlaps the server's
-        try:
-            return _run_flow(args, input_dir, out_dir, runner, batch_size)
-        finally:
-            if hasattr(runner, "discard"):
-                runner.discard()
+        return _run_flow(args, input_dir, out_dir, runner, batch_size)
 
 
 def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int | None) -> int:
-    from transform.warehouse import WarehouseBusy
-
-    from flows.pipeline import xxgk_run
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    from flows.pipeline import prewarm
+    from flows.pipeline import xxgk_run
+    from transform.warehouse import WarehouseBusy
 
-    prewarm(None if args.no_docs else str((out_dir / "docs").resolve()),
-            validator=isinstance(runner, ThreadPoolTaskRunner))
+    tuning.imports_done()
+    in_process = isinstance(runner, ThreadPoolTaskRunner)
     if _SERVER:
         try:
             _SERVER[0].wait_ready()
@@ -285,7 +276,7 @@ def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int | No
             summary = xxgk_run.with_options(task_runner=runner)(
                 str(input_dir.resolve()), str(out_dir.resolve()), full=args.full, wait=args.wait,
                 batch_size=batch_size, build_docs=not args.no_docs, window=2 * max(1, args.workers),
-                workers=1 if isinstance(runner, ThreadPoolTaskRunner) else max(1, args.workers))
+                workers=1 if in_process else max(1, args.workers))
     except WarehouseBusy as exc:
         return _fail(str(exc))
     print_summary(summary)
@@ -322,12 +313,28 @@ def task_runner(args, input_dir: Path, one_batch: int):
             return DaskTaskRunner(cluster_kwargs={"n_workers": max(1, args.workers), "threads_per_worker": 1,
                                                   "processes": True, "dashboard_address": None})
         return DaskTaskRunner(address=args.dask)
-    files = sum(len(names) for _, _, names in os.walk(input_dir))
-    if args.workers <= 1 or files <= one_batch:
+    if args.workers <= 1 or not more_files_than(input_dir, one_batch):
         return ThreadPoolTaskRunner(max_workers=1)
-    from flows.pipeline import EarlyProcessPoolTaskRunner
+    from flows.pipeline import process_pool
 
-    return EarlyProcessPoolTaskRunner(max_workers=args.workers)
+    return process_pool(args.workers)
+
+
+def more_files_than(root: Path, limit: int) -> bool:
+    """Whether the tree under root holds more than `limit` files; stops
+    counting there (the flow walks the tree for real)."""
+    count = 0
+    stack = [root]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    count += 1
+                    if count > limit:
+                        return True
+    return False
 
 
 _SERVER: list = []
@@ -346,7 +353,7 @@ def prefect_api():
 
     server = TemporaryPrefectServer().start()
     if server.new_database is not None:
-        # otherwise a first run looks stuck for its first ~16 s
+        # otherwise a first run looks stuck while the migrations run
         print("xxgk: first run on this machine: Prefect is creating its local database "
               f"({server.new_database}), so this start takes several seconds longer, once", file=sys.stderr, flush=True)
     _SERVER.append(server)
@@ -493,23 +500,9 @@ def print_summary(s: dict) -> None:
         print(f"  workers busy with batches: {workers_busy(s):.0%} of {s['workers']} x {s['seconds']:.1f} s")
 
 
-def workers_busy(s: dict) -> float:
-    """The share of the workers' time in the flow spent on batches."""
-    return s["worker_seconds"] / max(s["workers"] * s["seconds"], 1e-9)
-
-
 def console_main() -> None:
-    """The `xxgk` command: main(), then exit without tearing down the
-    interpreter.  Freeing the heap of GX, Prefect and pandas module by module
-    took over a second of every run; the exit handlers (temporary
-    directories, log flushing) still run, only the teardown is skipped."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    atexit._run_exitfuncs()   # noqa: SLF001 - what sys.exit would run, without the teardown after it
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code or 0)
+    """The `xxgk` command."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":

@@ -3,16 +3,16 @@ enough for the CLI to import before it starts anything."""
 import math
 
 # Files per batch task, at most: big enough to amortise each GX run (its
-# suites cost ~0.5 s of CPU a batch whatever the batch's size), small enough
+# suites cost the same CPU a batch whatever the batch's size), small enough
 # that a batch's frames stay well under a few hundred MB.
 DEFAULT_BATCH = 5000
 # The batch whose validation feeds the run's GX Data Docs is at most this
-# large: naming every failing row for the docs costs ~1 ms of CPU a report.
+# large: naming every failing row for the docs costs CPU per report.
 DOCS_BATCH = 1000
 # What building the Data Docs adds to the docs batch, in reports' worth of
-# work: that batch took 5.2-5.4 s for 1,000 reports where a batch without
-# docs takes ~2.55 ms a report (GX naming every failing row, storing the
-# results, rendering the site and compiling its templates).
+# work, measured (docs/performance.md): GX naming every failing row,
+# storing the results, rendering the site and compiling its templates
+# cost about as much as the batch's own 1,000 reports.
 DOCS_EXTRA = 1000
 # A run of this many files or fewer is one batch in the CLI's own process:
 # starting worker processes (each imports Prefect and GX) would cost more.
@@ -40,8 +40,8 @@ def split_batches(files: list, workers: int, batch_size: int | None = None, docs
     other worker as long as the docs batch takes (DOCS_BATCH + DOCS_EXTRA
     files), so that every worker finishes the round together; the rest is
     sized for the workers as usual.  Sized like the others, the docs
-    batch's worker fell a batch behind and the last batch ran alone: one
-    worker idle for the last 5-6 s of a 30 s run of 20,000 files."""
+    batch's worker fell a batch behind and the last batch ran alone, the
+    other workers idle."""
     if batch_size:
         return _chunks(files, batch_size)
     if not (docs and len(files) > DOCS_BATCH):

@@ -1,11 +1,11 @@
 """A temporary Prefect API server for one `xxgk run`, started early.
 
 With no PREFECT_API_URL, Prefect starts a temporary server itself when the
-flow begins: its start (~8 s here, most of it importing the server) then
-comes on top of importing Prefect, pandas and GX in the CLI (~7 s).  Here the
-same server process (the command Prefect's own ``SubprocessASGIServer`` runs)
-is launched before the CLI imports anything heavy, so both start-ups overlap
-on two cores, and the CLI never imports ``prefect.server`` itself (4 s).
+flow begins: its start (mostly importing the server) then comes on top of
+importing Prefect, pandas and GX in the CLI.  Here the same server process
+(the command Prefect's own ``SubprocessASGIServer`` runs) is launched before
+the CLI imports anything heavy, so both start-ups overlap on two cores, and
+the CLI never imports ``prefect.server`` itself.
 """
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from flows import tuning
+
 # What the temporary server skips.  At start-up a Prefect server registers
 # the block types of Prefect and of every installed collection in its
 # database, first importing the collections (prefect-dask imports dask and
-# distributed) and hashing the registry to see whether anything changed:
-# 3-4 s of its ~9 s start here.  A run's flow uses no blocks, and a
+# distributed) and hashing the registry to see whether anything changed: a
+# third of its start.  A run's flow uses no blocks, and a
 # long-lived server (`prefect server start`) registers them when it starts.
 SERVER_SETTINGS = {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
                    "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
@@ -58,7 +60,7 @@ def prefect_database_file(environ: dict | None = None) -> Path | None:
 
 def missing_prefect_database() -> Path | None:
     """The database file a local Prefect server started now would create
-    (~10 s of migrations here, once per machine), or None when it exists or
+    (its migrations run once per machine), or None when it exists or
     is no local file."""
     database = prefect_database_file()
     return database if database is not None and not database.exists() else None
@@ -85,8 +87,8 @@ class TemporaryPrefectServer:
         self.process: subprocess.Popen | None = None
         self.port: int | None = None
         self._log = None
-        # The database file this start creates, if any: its migrations take
-        # ~10 s more, once per machine (a first run's start says so).
+        # The database file this start creates, if any: its migrations make
+        # this start slower, once per machine (a first run's start says so).
         self.new_database: Path | None = None
 
     @property
@@ -99,8 +101,7 @@ class TemporaryPrefectServer:
         self.port = _free_port()
         self.new_database = missing_prefect_database()
         self._log = tempfile.TemporaryFile(prefix="xxgk-prefect-server-")
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-               "PREFECT__SERVER_FINAL": "1", **SERVER_SETTINGS}
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", **tuning.temporary_server_env(), **SERVER_SETTINGS}
         env.pop("PREFECT_API_URL", None)
         # -P: the working directory is not put on sys.path, where a Prefect
         # project's own `flows` package would hide this one.
@@ -162,16 +163,14 @@ class TemporaryPrefectServer:
 
 def serve() -> None:
     """The server process: uvicorn serving Prefect's app (the command line is
-    uvicorn's), with Prefect's server imported first while the cyclic
-    garbage collector is paused (flows.collector): ~13 % of the import, on the
-    critical path of every run's start."""
-    from flows.collector import imports_done, pause_gc_for_imports
-
-    pause_gc_for_imports()
+    uvicorn's), with Prefect's server imported first (flows.tuning's
+    gc-imports applies to it: the import is on the critical path of every
+    run's start)."""
+    tuning.pause_gc_for_imports()
     try:
         import prefect.server.api.server  # noqa: F401
     finally:
-        imports_done()
+        tuning.imports_done()
     from uvicorn.main import main
 
     main(prog_name="uvicorn")

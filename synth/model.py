@@ -119,13 +119,6 @@ class Truth:
         return "invalid" if self.expected_failures else "ok"
 
 
-def _split(total: int, parts: int, rng: random.Random) -> list[int]:
-    if total == 0:
-        return [0] * parts
-    cuts = sorted(rng.randint(0, total) for _ in range(parts - 1))
-    return [b - a for a, b in zip([0] + cuts, cuts + [total])]
-
-
 def make_truth(rng: random.Random, template: str | None = None, error_rate: float = 0.1) -> Truth:
     template = template or rng.choice(["2019", "2021"])
     year = rng.choice([2019, 2020]) if template == "2019" else rng.choice([2021, 2022, 2023, 2024])

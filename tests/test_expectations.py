@@ -154,25 +154,6 @@ def test_docs_run_and_fast_run_give_the_same_validations(validator, tmp_path):
     assert details["r3/counts_present"] == "requests.granted.commercial_enterprise: value = null (raw '')"
 
 
-def test_batches_are_not_fingerprinted_and_results_do_not_change(validator, monkeypatch):
-    """GX hashes each pandas batch only to store the digest in metadata
-    xxgk never reads; the Validator turns that off, and the validations
-    must be the same as with it on."""
-    from great_expectations.execution_engine import pandas_execution_engine as engine
-
-    hashed = []
-    real_hash = engine.hash_pandas_dataframe
-    monkeypatch.setattr(engine, "hash_pandas_dataframe", lambda df: hashed.append(len(df)) or real_hash(df))
-    texts = [report_text(), report_text(year=2022), report_text(review=(1, 0, 0, 0, 2) + (0,) * 10)]
-    _, without, _ = run(validator, texts)
-    assert hashed == []
-    monkeypatch.setattr(engine, "HASH_THRESHOLD", 1e9)     # GX's own default
-    _, with_fingerprints, _ = run(validator, texts)
-    assert len(hashed) >= 2 * 5       # every view, twice
-    assert with_fingerprints.equals(without)
-    assert (~without["success"]).sum() >= 2
-
-
 def test_building_a_context_logs_nothing_below_error(caplog):
     """A run's terminal shows no GX chatter: GX logged each ephemeral
     context's temporary docs directory at INFO from a logger with its own level."""
@@ -215,77 +196,6 @@ def test_views_from_report_ids_encoded_once_equal_views_encoding_each_column():
             if c in view.columns and not isinstance(view[c].dtype, pd.CategoricalDtype):
                 view[c] = view[c].astype("category")
         pd.testing.assert_frame_equal(views[name], view.reset_index(drop=True), check_exact=True)
-
-
-def test_configurations_and_domains_built_once_and_results_do_not_change(validator, monkeypatch):
-    """GX rebuilds an expectation's configuration on every read, and filters
-    a domain's records for every metric; validate() memoises both
-    (expectations.gx_memo).  The validations must be the same as without
-    the memos, both built far fewer times, and GX's methods restored
-    afterwards."""
-    import contextlib
-
-    from great_expectations.execution_engine import PandasExecutionEngine
-    from great_expectations.expectations.expectation import Expectation
-
-    import expectations.validate as validate_module
-
-    builds, filterings = [], []
-    real = Expectation.__dict__["configuration"]
-    counting = property(lambda self: builds.append(1) or real.fget(self))
-    monkeypatch.setattr(Expectation, "configuration", counting)
-    real_records = PandasExecutionEngine.__dict__["get_domain_records"]
-
-    def counting_records(self, domain_kwargs):
-        filterings.append(bool(domain_kwargs.get("row_condition")))
-        return real_records(self, domain_kwargs)
-
-    monkeypatch.setattr(PandasExecutionEngine, "get_domain_records", counting_records)
-    texts = [report_text(), report_text(year=2022), report_text(review=(1, 0, 0, 0, 2) + (0,) * 10),
-             report_text(_with_row("四、结转下年度继续办理", [2, 0, 0, 0, 0, 0, 2]))]
-    _, memoised, _ = run(validator, texts)
-    memoised_builds, memoised_filterings = len(builds), list(filterings)
-    assert Expectation.__dict__["configuration"] is counting
-    assert PandasExecutionEngine.__dict__["get_domain_records"] is counting_records
-    builds.clear()
-    filterings.clear()
-    monkeypatch.setattr(validate_module, "validation_memos", contextlib.nullcontext)
-    _, rebuilt, _ = run(validator, texts)
-    assert memoised.equals(rebuilt)
-    assert (~memoised["success"]).sum() >= 3
-    assert 0 < memoised_builds * 5 < len(builds)     # measured: 225 against 2,147
-    # a row condition's query once per distinct condition, not once per metric
-    assert 0 < sum(memoised_filterings) * 3 < sum(filterings)
-    assert len(memoised_filterings) < len(filterings)
-
-
-def test_configuration_memo_belongs_to_the_validating_thread():
-    """A Dask worker may build suites in one thread while another
-    validates: only the validating thread gets memoised configurations."""
-    import threading
-
-    from great_expectations.expectations.core import ExpectColumnValuesToNotBeNull
-    from great_expectations.expectations.expectation import Expectation
-
-    from expectations.gx_memo import validation_memos
-
-    original = Expectation.__dict__["configuration"]
-    expectation = ExpectColumnValuesToNotBeNull(column="value")
-    inside, read = threading.Event(), {}
-
-    def other_thread():
-        inside.wait(10)
-        read["same object twice"] = expectation.configuration is expectation.configuration
-
-    thread = threading.Thread(target=other_thread)
-    thread.start()
-    with validation_memos():
-        assert expectation.configuration is expectation.configuration
-        inside.set()
-        thread.join(10)
-    assert read == {"same object twice": False}
-    assert expectation.configuration is not expectation.configuration
-    assert Expectation.__dict__["configuration"] is original
 
 
 def test_the_reports_a_view_holds_in_category_order_without_unused_or_missing_ones():

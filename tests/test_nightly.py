@@ -9,6 +9,16 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, require_seeds, run_xxgk, xxgk_command, xxgk_env
+
+CRASH_RUN = str(ROOT / "tests" / "crash_run.py")
+
+
+def run_crashing(point: str, *args: str) -> subprocess.CompletedProcess:
+    """`xxgk` with a crash injected at `point` (see tests/crash_run.py)."""
+    import sys
+
+    return subprocess.run([sys.executable, CRASH_RUN, point, *args], cwd=ROOT, env=xxgk_env(),
+                          capture_output=True, text=True, timeout=600)
 from transform.warehouse import DATASETS, Warehouse
 
 SEED_NAMES = ["000_f50582dbfba29884.txt", "002_cdd85b7f6af27b20.txt", "004_7e3cf29f5d278207.txt"]
@@ -97,7 +107,7 @@ def test_sigkill_leaves_previous_warehouse_whole(tmp_path, point):
     run_ok(src, out)
     before = snapshot(out)
     shutil.copy(seeds / "003_cfbb34af7d24d30b.txt", src / "003.txt")
-    proc = run_xxgk("run", str(src), "--out", str(out), "--no-docs", env={"XXGK_FAULT": point})
+    proc = run_crashing(point, "run", str(src), "--out", str(out), "--no-docs")
     assert proc.returncode != 0          # killed
     if point == "after-commit":
         # committed before the kill: readers see the new version once repaired,
@@ -117,7 +127,7 @@ def test_full_disk_fails_cleanly(tmp_path):
     run_ok(src, out)
     before = snapshot(out)
     shutil.copy(seeds / "003_cfbb34af7d24d30b.txt", src / "003.txt")
-    proc = run_xxgk("run", str(src), "--out", str(out), "--no-docs", env={"XXGK_FAULT": "write-reports:enospc"})
+    proc = run_crashing("write-reports:enospc", "run", str(src), "--out", str(out), "--no-docs")
     assert proc.returncode != 0
     assert "No space left on device" in proc.stderr.strip().splitlines()[-1]
     assert_same(before, snapshot(out))

@@ -3,7 +3,7 @@ import pandas as pd
 
 from extract.files import FileEntry, ParsedReport
 from extract.report import extract_report
-from transform.frames import build_frames, drop_seen_duplicates
+from transform.frames import build_frames, mark_seen_duplicates
 from transform.incremental import plan_run
 
 PIPE_REPORT = """2020年某某局政府信息公开工作年度报告
@@ -48,9 +48,10 @@ def test_duplicates_in_a_batch_and_across_batches():
     reps = f["reports"].set_index("source_path")
     assert reps.loc["b.txt", "error"] == "duplicate of a.txt" and reps.loc["b.txt", "status"] == "rejected"
     assert len(f["requests"]) == 23 * 7  # one copy of the 2019 template's 23 rows
-    later = drop_seen_duplicates(build_frames([_parsed(PIPE_REPORT, "same", "c.txt")]), {"same": "a.txt"})
-    assert later["reports"]["error"].iloc[0] == "duplicate of a.txt"
-    assert later["requests"].empty
+    later, dropped, _ = mark_seen_duplicates(build_frames([_parsed(PIPE_REPORT, "same", "c.txt")])["reports"],
+                                             {"same": "a.txt"})
+    assert later["error"].iloc[0] == "duplicate of a.txt"
+    assert dropped == {"same"}          # its rows in the other datasets go
 
 
 def test_build_frames_leaves_its_input_as_it_came():

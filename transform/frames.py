@@ -479,20 +479,10 @@ def mark_seen_duplicates(reports: pd.DataFrame, seen: dict[str, str], carried: s
     return as_duplicates(reports, fixed), drop, demoted
 
 
-def drop_seen_duplicates(frames: dict[str, pd.DataFrame], seen: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """mark_seen_duplicates on a batch's frames, dropping the duplicates'
-    rows from every other dataset."""
-    reports, dup_ids, _ = mark_seen_duplicates(frames["reports"], seen)
-    frames = {k: (v if k == "reports" or not dup_ids else v[~v["report_id"].isin(dup_ids)].reset_index(drop=True))
-              for k, v in frames.items()}
-    frames["reports"] = reports
-    return frames
-
-
 def held_in(values: pd.Series, container) -> pd.Series:
     """values.isin(container) for a large dict or set: one hash lookup per
     value.  Series.isin(list(container)) hashes the whole container again
-    on every call (1.2 s for 95,000 report ids), which made resolving a
+    on every call, which made resolving a
     batch's duplicates grow with the run."""
     return pd.Series([v in container if isinstance(v, str) else False for v in values],
                      index=values.index, dtype=bool)

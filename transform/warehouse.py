@@ -23,7 +23,6 @@ import fcntl
 import logging
 import os
 import shutil
-import signal
 import time
 import uuid
 from contextlib import contextmanager
@@ -41,18 +40,6 @@ KEEP_VERSIONS = 2
 
 class WarehouseBusy(RuntimeError):
     pass
-
-
-def fault_point(name: str) -> None:
-    """Fault injection for the crash tests: XXGK_FAULT=<name> kills the
-    process here (SIGKILL: no cleanup runs), XXGK_FAULT=<name>:enospc
-    raises the error a full disk gives.  Unset in normal use."""
-    fault = os.environ.get("XXGK_FAULT")
-    if not fault or fault.split(":")[0] != name:
-        return
-    if fault.endswith(":enospc"):
-        raise OSError(errno.ENOSPC, "No space left on device (injected)")
-    os.kill(os.getpid(), signal.SIGKILL)
 
 
 class Warehouse:
@@ -146,6 +133,14 @@ class Staging:
         self.parts = {d: 0 for d in DATASETS}
         self.after_commit = []      # callables of the committed version id, run after the commit
 
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        """A block that raised leaves nothing behind: the version is dropped."""
+        if exc_type is not None:
+            self.abort()
+
     def _next_part(self, dataset: str, tag: str) -> Path:
         n = self.parts[dataset]
         self.parts[dataset] += 1
@@ -186,16 +181,13 @@ class Staging:
                 # An empty dataset is still a readable dataset with its columns.
                 pq.write_table(to_table(dataset, empty_frames[dataset]), d / "part-empty-00000.parquet")
         _fsync_tree(self.dir)
-        fault_point("before-commit")
         final = self.wh.meta / "versions" / self.vid
         os.rename(self.dir, final)
         tmp = self.wh.meta / f"current.{self.vid}"
         tmp.write_text(self.vid + "\n")
         _fsync_file(tmp)
-        fault_point("commit")
         os.replace(tmp, self.wh.meta / "current")   # <- the commit point
         _fsync_dir(self.wh.meta)
-        fault_point("after-commit")
         self.wh._point_links(self.vid)
         self._prune()
         for hook in self.after_commit:
@@ -239,11 +231,16 @@ def write_part(staging_dir: str | os.PathLike, dataset: str, frame: pd.DataFrame
         return None
     path = Path(staging_dir) / dataset / f"part-{tag}.parquet"
     pq.write_table(table, path, compression="zstd")
-    fault_point(f"write-{dataset}")
     return path
 
 
-def drop_report_rows(part: Path, report_ids: set[str]) -> None:
+def replace_part(part: str | os.PathLike, frame: pd.DataFrame) -> None:
+    """Rewrite a part file with new rows (a batch's reports rows whose
+    duplicates were settled after the batch wrote them)."""
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), part, compression="zstd")
+
+
+def drop_report_rows(part: str | os.PathLike, report_ids: set[str]) -> None:
     """Rewrite a part without the rows of some reports (a duplicate found
     after its batch was written)."""
     table = pq.read_table(part)
