@@ -29,7 +29,8 @@ from prefect.artifacts import create_table_artifact
 from extract.files import FileEntry, discover, parse_files
 from transform.frames import PARSER_VERSION, as_duplicates, build_frames, empty_frames, held_in, mark_seen_duplicates
 from transform.incremental import plan_run
-from transform.warehouse import DATASETS, Warehouse, drop_report_rows, fault_point, write_part
+from transform.warehouse import DATASETS, KEEP_VERSIONS, Warehouse, drop_report_rows, fault_point, write_part
+from transform import runs
 
 from flows.defaults import split_batches
 from flows.collector import deferred_full_collections, imports_done, pause_gc_for_imports
@@ -407,7 +408,7 @@ def _as_duplicates_table(holders: dict[str, str]):
       task_runner=ProcessPoolTaskRunner(max_workers=os.cpu_count() or 1))
 def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = False,
              batch_size: int | None = None, build_docs: bool = True, window: int = 4,
-             workers: int = os.cpu_count() or 1) -> dict:
+             workers: int = os.cpu_count() or 1, keep: int = KEEP_VERSIONS) -> dict:
     """batch_size None: as many files per batch as keep `workers` busy to
     the end, at most DEFAULT_BATCH, the Data Docs batch at most DOCS_BATCH
     (see flows.defaults.split_batches)."""
@@ -418,8 +419,8 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
     started = time.perf_counter()
     summary = RunSummary(input=str(input_dir), output=str(out_dir))
     stage = Counter({s: 0.0 for s in STAGES})
-    warehouse = Warehouse(out_dir)
-    with warehouse.lock(wait=wait):
+    warehouse = Warehouse(out_dir, keep=keep)
+    with warehouse.lock(wait=wait), runs.recording(warehouse, input_dir) as run:
         t = time.perf_counter()
         entries = discover_files(input_dir)
         stage["discover"] += time.perf_counter() - t
@@ -499,7 +500,7 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
     summary.worker_peak_rss_mb = round(summary.worker_peak_rss_mb, 1)
     _publish(summary)
     log.info("done: %d ok, %d invalid, %d rejected -> %s", summary.ok, summary.invalid, summary.rejected, out_dir)
-    return asdict(summary)
+    return runs.finished(run, asdict(summary))      # the runs row
 
 
 def _publish(summary: RunSummary) -> None:

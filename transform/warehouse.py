@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 
 DATASETS = ("reports", "requests", "review_litigation", "active_disclosure", "sections", "validations")
 META = ".xxgk"
-KEEP_VERSIONS = 2
+KEEP_VERSIONS = 2           # the default of `xxgk run --keep`
 
 
 class WarehouseBusy(RuntimeError):
@@ -55,9 +55,13 @@ def fault_point(name: str) -> None:
 
 
 class Warehouse:
-    def __init__(self, root: str | os.PathLike):
+    def __init__(self, root: str | os.PathLike, keep: int = KEEP_VERSIONS):
+        """keep: how many committed versions a commit leaves (at least 1:
+        the one it commits; the one before stays readable to a reader that
+        opened it while the run wrote)."""
         self.root = Path(root)
         self.meta = self.root / META
+        self.keep = max(1, int(keep))
 
     # ------------------------------------------------------------ locking
     @contextmanager
@@ -203,11 +207,11 @@ class Staging:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _prune(self) -> None:
-        """Keep the committed version and the one before it (a reader that
-        opened the old one keeps reading it; unlinked files stay readable)."""
+        """Keep the committed version and the `keep` - 1 before it (a reader
+        that opened an old one keeps reading it; unlinked files stay readable)."""
         versions = sorted(p for p in (self.wh.meta / "versions").iterdir()
                           if not p.name.startswith("staging-") and p.name <= self.vid)
-        for old in versions[:-KEEP_VERSIONS]:
+        for old in versions[:-self.wh.keep]:
             shutil.rmtree(old, ignore_errors=True)
 
 
