@@ -119,6 +119,13 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def worker_ignores_ctrl_c() -> None:
+    """In a worker process: a terminal's Ctrl-C reaches every process of the
+    run; a worker that took it would print a KeyboardInterrupt traceback.
+    The run kills its workers itself (stop_workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 # ----------------------------------------------------------------- the guard
 class Guard:
     """Installed by `xxgk run` around everything it does (see ``guarded``)."""

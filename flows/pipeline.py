@@ -135,6 +135,9 @@ def warm_worker(ready=None) -> None:
     """Process-pool initializer: import GX and the Prefect collections and
     build this worker's context before its first batch arrives, then say so
     on `ready` (a queue)."""
+    from flows.interrupts import worker_ignores_ctrl_c
+
+    worker_ignores_ctrl_c()      # the run stops its workers itself (flows.interrupts)
     pause_gc_for_imports()
     try:
         load_installed_collections()
