@@ -129,12 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve", help="register the nightly deployment and run it on its schedule (blocks)",
         description="Register the Prefect deployment xxgk-run/nightly with a cron schedule and serve "
-                    "it: every night the incremental pipeline runs over INPUT into OUTPUT.  Point "
-                    "PREFECT_API_URL at your Prefect server to see the runs in its UI.")
+                    "it: every night the incremental pipeline runs over INPUT into OUTPUT.  With "
+                    "PREFECT_API_URL set, against that Prefect server; without it, serve starts "
+                    "Prefect's own server on this machine (UI at the address it prints) and keeps it "
+                    "up while it serves; `xxgk run` then records its runs there too.")
     serve.add_argument("input", help="directory of report files")
     serve.add_argument("--out", "-o", default=str(DEFAULT_OUTPUT), help="warehouse directory")
     serve.add_argument("--cron", default="0 2 * * *", help='cron schedule (default "0 2 * * *", 02:00 nightly)')
     serve.add_argument("--timezone", default="Asia/Shanghai", help="timezone of the schedule")
+    serve.add_argument("--keep", type=_keep_count, default=KEEP_VERSIONS, metavar="N",
+                       help=f"warehouse versions to keep (default {KEEP_VERSIONS})")
+    serve.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                       help="parallel worker processes of each run (default: one per core)")
+    serve.add_argument("--no-docs", action="store_true", help="skip building GX Data Docs")
 
     evaluate = sub.add_parser("evaluate", help="compare a warehouse with a synth corpus's truth",
                               description="Cell, status and metadata accuracy per layout, encoding and "
@@ -157,15 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "evaluate":
         return cmd_evaluate(args)
     if args.command == "serve":
-        _quiet_prefect_env()
-        from prefect import serve as prefect_serve
+        from flows.serve import serve_command
 
-        from flows.schedule import nightly_deployment
-
-        deployment = nightly_deployment(str(Path(args.input).resolve()), str(Path(args.out).resolve()),
-                                        args.cron, args.timezone)
-        prefect_serve(deployment)
-        return 0
+        return serve_command(args)
     if args.command == "bench":
         from flows.bench import bench
 
@@ -315,6 +316,16 @@ def prefect_api():
     if os.environ.get("PREFECT_API_URL"):
         yield
         return
+    from flows.serve import served_api_url
+
+    served = served_api_url()       # the server `xxgk serve` keeps up on this machine
+    if served:
+        os.environ["PREFECT_API_URL"] = served
+        try:
+            yield
+        finally:
+            del os.environ["PREFECT_API_URL"]
+        return
     from flows.server import TemporaryPrefectServer
 
     server = TemporaryPrefectServer().start()
@@ -381,6 +392,8 @@ def print_summary(s: dict) -> None:
         for reason, n in s["rejected_reasons"]:
             print(f"    {reason}: {n}")
     print(f"  warehouse: {s['output']} (version {s['version']}), Data Docs: {s['output']}/docs/index.html")
+    if s.get("quality_warning"):
+        print(f"  warning: {s['quality_warning']}")
     stages = ", ".join(f"{k} {v:.1f}" for k, v in s["stage_seconds"].items() if v)
     print(f"  {s['seconds']:.1f} s in the flow ({stages}; parse stages summed over workers)")
     if s.get("worker_seconds"):

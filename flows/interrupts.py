@@ -98,10 +98,11 @@ def stop_workers() -> None:
     _kill(descendants(skip=skip), signal.SIGKILL)
 
 
-def stop_all(grace: float = 2.0) -> None:
+def stop_all(grace: float = 2.0, workers_first: bool = True) -> None:
     """Kill every process below this one: SIGTERM, then SIGKILL for what is
-    left after `grace` seconds."""
-    stop_workers()
+    left after `grace` seconds (the workers at once, with workers_first)."""
+    if workers_first:
+        stop_workers()
     pids = descendants()
     _kill(pids, signal.SIGTERM)
     deadline = time.monotonic() + grace

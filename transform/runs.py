@@ -327,17 +327,37 @@ def finished(rec: RunRecord, summary: dict):
     failures = failures_per_expectation(Warehouse(rec.root))
     rec.version = rec.version or summary.get("version")
     rec.close("completed", summary, message=drop, failures=failures)
+    if drop is not None:
+        summary["quality_warning"] = drop
+    if os.environ.get("XXGK_SERVED"):
+        from flows.serve import print_served_summary        # a run of `xxgk serve`: print as `xxgk run` does
+
+        print_served_summary(summary)
     if drop is None:
         return summary
-    summary["quality_warning"] = drop
     try:
         from prefect import get_run_logger
         from prefect.states import Completed
 
         get_run_logger().warning("xxgk: %s", drop)
+        _emit_quality_event(rec, summary, drop)
         return Completed(message=f"xxgk: {drop}", data=summary)
     except Exception:       # noqa: BLE001 - outside a flow run
         return summary
+
+
+QUALITY_EVENT = "xxgk.quality.dropped"
+
+
+def _emit_quality_event(rec: RunRecord, summary: dict, drop: str) -> None:
+    """A Prefect event for automations to trigger on (README: being told)."""
+    from prefect.events import emit_event
+
+    emit_event(event=QUALITY_EVENT,
+               resource={"prefect.resource.id": f"xxgk.warehouse.{rec.root}", "prefect.resource.name": str(rec.root)},
+               related=[{"prefect.resource.id": f"prefect.flow-run.{rec.run_id}", "prefect.resource.role": "flow-run"}],
+               payload={"message": drop, "ok": summary.get("ok"), "invalid": summary.get("invalid"),
+                        "rejected": summary.get("rejected"), "version": summary.get("version")})
 
 
 def close_open(outcome: str, message: str | None = None) -> None:
