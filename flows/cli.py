@@ -253,6 +253,9 @@ def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int | No
             _SERVER[0].wait_ready()
         except RuntimeError as exc:
             return _fail(str(exc))
+    from flows.interrupts import hook_prefect_sigterm
+
+    hook_prefect_sigterm()      # SIGTERM during the flow: as outside it (flows.interrupts)
     try:
         with _settings_for_this_server():
             summary = xxgk_run.with_options(task_runner=runner)(

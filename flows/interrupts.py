@@ -257,6 +257,33 @@ def guarded(out_dir: Path):
         # once interrupted, the handlers stay: a second signal exits at once
 
 
+def hook_prefect_sigterm() -> None:
+    """While a flow runs, Prefect's engine puts its own SIGTERM handler in
+    place of ours (it raises TerminationSignal, and logs a crash report on
+    the way out).  Have that handler tell the guard first, so that the
+    terminal is already switched to the log file and the workers stopped.
+    Called by the CLI once Prefect is imported."""
+    try:
+        import prefect.utilities.engine as engine
+    except ImportError:
+        return
+    original = getattr(engine, "_prefect_sigterm_handler", None)
+    if original is None or getattr(original, "xxgk_guarded", False):
+        return
+
+    def handler(signum, *args):
+        if _GUARD:
+            guard = _GUARD[-1]
+            if guard.signum is None:
+                guard.trigger(signum, resend_expected=True)
+            elif not guard._resend_expected:       # noqa: SLF001 - a second SIGTERM
+                guard.emergency_exit("second signal")
+        return original(signum, *args)
+
+    handler.xxgk_guarded = True
+    engine._prefect_sigterm_handler = handler       # noqa: SLF001 - looked up by name at each use
+
+
 def interrupted_in_flow(signum: int | None) -> None:
     """The flow's run record saw an interrupt (Prefect's TerminationSignal
     for SIGTERM, or our Interrupted): the same as the first signal."""
