@@ -17,6 +17,7 @@ not retried (only a failed run is).
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -144,11 +145,16 @@ class SupervisedPrefectServer:
         tmp.write_text(json.dumps(state))
         os.replace(tmp, self.home / STATE_FILE)
 
-    def stop(self) -> None:
+    def forget(self) -> None:
+        """Remove the state file (if it is still this server's): no `xxgk run`
+        or other serve starting now should count on this server."""
         state = self.home / STATE_FILE
         with contextlib.suppress(OSError, ValueError):
             if self.process and json.loads(state.read_text()).get("pid") == self.process.pid:
                 state.unlink()
+
+    def stop(self) -> None:
+        self.forget()
         if self.process is None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -189,32 +195,6 @@ def check_arguments(args) -> str | None:
     return None
 
 
-def _count_files(input_dir: str) -> int:
-    return sum(len(names) for _, _, names in os.walk(input_dir))
-
-
-def _make_served_runner():
-    from flows.pipeline import EarlyProcessPoolTaskRunner, _StartedPool, warm_worker
-
-    class ServedTaskRunner(EarlyProcessPoolTaskRunner):
-        """Picks, in the run's own process, the task runner `xxgk run` would:
-        one thread for a run of a batch or less, else worker processes forked
-        from a preloaded forkserver (flows.pipeline._StartedPool)."""
-
-        def __init__(self, max_workers: int, input_dir: str = "", small_run: int = 0):
-            super().__init__(max_workers=max_workers)
-            self.input_dir, self.small_run = input_dir, small_run
-
-        def duplicate(self):
-            from prefect.task_runners import ThreadPoolTaskRunner
-
-            if self._max_workers <= 1 or _count_files(self.input_dir) <= self.small_run:
-                return ThreadPoolTaskRunner(max_workers=1)
-            return _StartedPool(max_workers=self._max_workers, initializer=warm_worker).start()
-
-    return ServedTaskRunner
-
-
 class ScheduleKeeper(threading.Thread):
     """Creates the deployment's next runs on its cron from serve itself, so
     that it runs whether or not the server's scheduler service works (one
@@ -253,17 +233,36 @@ class ScheduleKeeper(threading.Thread):
 
         with temporary_settings(updates={prefect.settings.PREFECT_API_URL: self.api_url}):
             while not self.stopped.is_set():
-                with contextlib.suppress(Exception):
+                try:
                     self.keep()
-                self.stopped.wait(self.every)
+                    wait = self.every
+                except Exception:       # noqa: BLE001 - not registered yet, server busy: again soon
+                    wait = 2.0
+                self.stopped.wait(wait)
+
+    TAG = "xxgk-cron"
 
     def keep(self) -> None:
         from prefect.client.orchestration import get_client
+        from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterId, FlowRunFilter,
+                                                    FlowRunFilterState, FlowRunFilterStateType, FlowRunFilterTags)
+        from prefect.client.schemas.objects import StateType
         from prefect.states import Scheduled
 
         with get_client(sync_client=True) as client:
             deployment = client.read_deployment_by_name(self.name)
             schedules = [s for s in deployment.schedules if s.active]
+            if not self.created:
+                # runs an earlier serve scheduled, maybe on another cron or
+                # with other parameters: the server drops its own on a new
+                # schedule, these are ours to drop
+                stale = client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(
+                        tags=FlowRunFilterTags(all_=[self.TAG]),
+                        state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
+                    deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])))
+                for run in stale:
+                    client.delete_flow_run(run.id)
             if deployment.paused or not schedules:
                 return
             for when in self.fire_times():
@@ -272,7 +271,7 @@ class ScheduleKeeper(threading.Thread):
                     continue
                 client.create_flow_run_from_deployment(
                     deployment.id, state=Scheduled(scheduled_time=when, message="Flow run scheduled"),
-                    idempotency_key=key, tags=["auto-scheduled", *deployment.tags])
+                    idempotency_key=key, tags=["auto-scheduled", self.TAG, *deployment.tags])
                 self.created.add(key)
 
 
@@ -348,44 +347,106 @@ def serve_command(args) -> int:
             print(f"xxgk: Prefect UI at {server.ui_url}", flush=True)
     try:
         import prefect.settings
-        from prefect import serve as prefect_serve
         from prefect.settings import temporary_settings
 
-        from flows.schedule import nightly_deployment
+        from prefect.schedules import Cron
+
+        from flows.schedule import DEPLOYMENT_NAME, DESCRIPTION, TAGS, nightly_flow, nightly_parameters
+        from flows.served_runner import ServedTaskRunner, count_files
 
         workers = max(1, args.workers)
-        runner = _make_served_runner()(max_workers=workers, input_dir=input_dir, small_run=SMALL_RUN)
-        small = workers <= 1 or _count_files(input_dir) <= SMALL_RUN
-        deployment = nightly_deployment(
-            input_dir, out_dir, args.cron, args.timezone, keep=args.keep, task_runner=runner,
-            parameters={"workers": 1 if small else workers, "window": 2 * workers,
-                        "build_docs": not args.no_docs})
+        runner = ServedTaskRunner(max_workers=workers, input_dir=input_dir, small_run=SMALL_RUN)
+        small = workers <= 1 or count_files(input_dir) <= SMALL_RUN
+        flow = nightly_flow(runner)
+        parameters = nightly_parameters(input_dir, out_dir, args.keep,
+                                        {"workers": 1 if small else workers, "window": 2 * workers,
+                                         "build_docs": not args.no_docs})
         os.environ[SERVED_ENV] = "1"
         fork_flow_runs_from_preloaded_server()
-        print(f"xxgk: serving xxgk-run/nightly on {args.cron!r} ({args.timezone}): {input_dir} -> {out_dir}",
-              flush=True)
+        print(f"xxgk: serving xxgk-run/{DEPLOYMENT_NAME} on {args.cron!r} ({args.timezone}): "
+              f"{input_dir} -> {out_dir}", flush=True)
         keeper = ScheduleKeeper(os.environ["PREFECT_API_URL"], args.cron, args.timezone)
         keeper.start()
         # (checking the cron string imported Prefect, whose settings were read then)
         with temporary_settings(updates={prefect.settings.PREFECT_API_URL: os.environ["PREFECT_API_URL"]}):
-            prefect_serve(deployment, pause_on_shutdown=False, print_starting_message=False)
+            from prefect.runner import Runner
+
+            served = Runner(pause_on_shutdown=False)
+            # add_flow, not add_deployment: the runner keeps this flow object
+            # and starts each run from it (run_flow_in_subprocess), where a
+            # deployment would be loaded again from its entrypoint by
+            # `python -m prefect.engine`, without its task runner and retries
+            served.add_flow(flow, name=DEPLOYMENT_NAME, schedules=[Cron(args.cron, timezone=args.timezone)],
+                            parameters=parameters, description=DESCRIPTION, tags=TAGS)
+            stopping: list = []
+
+            def on_signal(why: str) -> None:
+                keeper.stopped.set()
+                if server is not None:
+                    server.forget()
+                stopping.extend(_quiet_shutdown(why))
+                _stop_runs(server)
+
+            why = asyncio.run(_serve_until_signal(served, on_signal))
         keeper.stopped.set()
+        if why is not None:
+            if server is not None:
+                server.stop()
+                server = None
+            os.write(stopping[0], f"xxgk: serve stopped ({why}); a run in progress, if any, was interrupted "
+                                  f"and is recorded so (log: {stopping[1]})\n".encode())
+            return 128 + (signal.SIGTERM if why == "SIGTERM" else signal.SIGINT)
     finally:
         # a run still going gets SIGTERM (it records itself interrupted), then
         # whatever is left of it, and the server last
-        from flows import interrupts
-
         with contextlib.suppress(Exception):
-            interrupts.stop_all(grace=10, workers_first=False) if server is None else _stop_runs(server)
+            _stop_runs(server)
         if server is not None:
             server.stop()
     return 0
 
 
-def _stop_runs(server: SupervisedPrefectServer) -> None:
+async def _serve_until_signal(runner, on_signal) -> str | None:
+    """Run Prefect's runner until it ends or SIGINT/SIGTERM comes; returns
+    the signal's name.  (The runner's own SIGTERM handler calls an async
+    stop without awaiting it, and serve went on.)"""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(runner.start())
+    await asyncio.sleep(0)          # start() has put its handler in; ours replace it
+    stop: asyncio.Future = loop.create_future()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda s=sig: stop.done() or stop.set_result(signal.Signals(s).name))
+    await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+    if not stop.done():
+        task.result()
+        return None
+    # the runs first: the runner's task group waits for its run processes
+    await asyncio.to_thread(on_signal, stop.result())
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await asyncio.wait_for(task, 10)
+    return stop.result()
+
+
+def _quiet_shutdown(why: str) -> tuple[int, str]:
+    """From now on stderr goes to a log file (what Prefect says while it
+    stops); returns the terminal's fd and the log's path."""
+    import tempfile
+
+    terminal = os.dup(2)
+    fd, name = tempfile.mkstemp(prefix=f"xxgk-serve-{time.strftime('%Y%m%dT%H%M%S')}-", suffix=".log")
+    os.write(fd, f"xxgk serve: {why}\n".encode())
+    os.dup2(fd, 2)
+    os.close(fd)
+    return terminal, name
+
+
+def _stop_runs(server: SupervisedPrefectServer | None) -> None:
+    """SIGTERM to every process below serve but its server (the runs record
+    themselves interrupted), SIGKILL to what is left after 10 s."""
     from flows import interrupts
 
-    pids = interrupts.descendants(skip={server.process.pid})
+    pids = interrupts.descendants(skip={server.process.pid} if server else set())
     interrupts._kill(pids, signal.SIGTERM)      # noqa: SLF001
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(interrupts._alive(p) for p in pids):   # noqa: SLF001

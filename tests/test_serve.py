@@ -124,13 +124,17 @@ def test_serve_slow_cron_fires_cancel_stops_and_run_joins(tmp_path):
     finally:
         serve_pid = serve.pid
         seen = descendants(serve_pid)
-        os.kill(serve_pid, signal.SIGTERM)
+        os.kill(serve_pid, signal.SIGTERM)        # as systemd stops it
+        sent = time.monotonic()
         try:
             serve.wait(timeout=40)
         except subprocess.TimeoutExpired:
             os.killpg(serve_pid, signal.SIGKILL)
             serve.wait()
+        stop_took = time.monotonic() - sent
         output = serve.stdout.read()
+    assert serve.returncode == 128 + signal.SIGTERM and stop_took < 30, (serve.returncode, stop_took)
+    assert "xxgk: serve stopped (SIGTERM)" in output
     assert _wait(lambda: not alive(seen), 15, 0.2), f"left running after serve: {alive(seen)}"
     assert not (home / "xxgk-server.json").exists()
     assert "Prefect UI at http://127.0.0.1:" in output
