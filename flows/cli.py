@@ -15,6 +15,18 @@ from flows import tuning
 from flows.bench import workers_busy
 from flows.defaults import DEFAULT_BATCH, SMALL_RUN
 
+KEEP_VERSIONS = 2       # transform.warehouse.KEEP_VERSIONS, without importing pandas here
+
+
+def _keep_count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--keep wants a whole number of versions, at least 1 (got {text!r})")
+    return n
+
 DESCRIPTION = """\
 xxgk turns Chinese government information disclosure annual reports
 (政府信息公开工作年度报告) into validated Parquet datasets.
@@ -82,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "(tcp://host:8786) or 'local' for a LocalCluster on this machine")
     run.add_argument("--no-docs", action="store_true", help="skip building GX Data Docs")
     run.add_argument("--summary-json", metavar="FILE", help="also write the run summary as JSON to FILE")
+    run.add_argument("--keep", type=_keep_count, default=KEEP_VERSIONS, metavar="N",
+                     help=f"warehouse versions to keep, the new one included (default {KEEP_VERSIONS}); "
+                          "older ones are deleted when a run commits")
 
     synth = sub.add_parser(
         "synth", help="write a corpus of realistic synthetic reports with their truth",
@@ -229,13 +244,21 @@ def cmd_run(args) -> int:
         return _fail(f"cannot write to output directory {out_dir}: {exc.strerror or exc}")
 
     _quiet_prefect_env()
+    from flows.interrupts import guarded
+
+    # Ctrl-C / SIGTERM: one line, no traceback, no process left (flows.interrupts).
     # The collector stays paused while the flow's modules are imported
     # (flows.tuning, gc-imports).
-    tuning.pause_gc_for_imports()
-    try:
-        return _run_with_api(args, input_dir, out_dir)
-    finally:
-        tuning.imports_done()       # if the run stopped before its imports
+    with guarded(out_dir) as guard:
+        tuning.pause_gc_for_imports()
+        try:
+            return _run_with_api(args, input_dir, out_dir)
+        except BaseException as exc:
+            if guard.signum is None:
+                raise
+            return guard.finish(exc)
+        finally:
+            tuning.imports_done()       # if the run stopped before its imports
 
 
 def _run_with_api(args, input_dir: Path, out_dir: Path) -> int:
@@ -271,12 +294,16 @@ def _run_flow(args, input_dir: Path, out_dir: Path, runner, batch_size: int | No
             _SERVER[0].wait_ready()
         except RuntimeError as exc:
             return _fail(str(exc))
+    from flows.interrupts import hook_prefect_sigterm
+
+    hook_prefect_sigterm()      # SIGTERM during the flow: as outside it (flows.interrupts)
     try:
         with _settings_for_this_server():
             summary = xxgk_run.with_options(task_runner=runner)(
                 str(input_dir.resolve()), str(out_dir.resolve()), full=args.full, wait=args.wait,
                 batch_size=batch_size, build_docs=not args.no_docs, window=2 * max(1, args.workers),
-                workers=1 if in_process else max(1, args.workers))
+                workers=1 if in_process else max(1, args.workers),
+                keep=getattr(args, "keep", KEEP_VERSIONS))
     except WarehouseBusy as exc:
         return _fail(str(exc))
     print_summary(summary)
@@ -494,6 +521,8 @@ def print_summary(s: dict) -> None:
         for reason, n in s["rejected_reasons"]:
             print(f"    {reason}: {n}")
     print(f"  warehouse: {s['output']} (version {s['version']}), Data Docs: {s['output']}/docs/index.html")
+    if s.get("quality_warning"):
+        print(f"  warning: {s['quality_warning']}")
     stages = ", ".join(f"{k} {v:.1f}" for k, v in s["stage_seconds"].items() if v)
     print(f"  {s['seconds']:.1f} s in the flow ({stages}; parse stages summed over workers)")
     if s.get("worker_seconds"):

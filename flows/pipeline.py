@@ -27,19 +27,30 @@ from transform.batch import BatchResult, run_batch
 from transform.frames import PARSER_VERSION
 from transform.incremental import plan_run
 from transform.run import Duplicates, RunSummary, empty_datasets, plan_message
-from transform.warehouse import Warehouse
+from transform import runs
+from transform.warehouse import KEEP_VERSIONS, Warehouse
 
 
 def process_pool(workers: int) -> ProcessPoolTaskRunner:
     """Prefect's process pool, each worker prepared by flows.tuning."""
-    return ProcessPoolTaskRunner(max_workers=workers, initializer=tuning.start_worker)
+    return ProcessPoolTaskRunner(max_workers=workers, initializer=start_worker)
+
+
+def start_worker() -> None:
+    """A pool worker's initializer: the terminal's Ctrl-C is the run's to
+    handle (it stops its workers itself, flows.interrupts), then the
+    worker's imports ahead of its first batch."""
+    from flows.interrupts import worker_ignores_ctrl_c
+
+    worker_ignores_ctrl_c()
+    tuning.start_worker()
 
 
 @flow(name="xxgk-run", log_prints=False, validate_parameters=False,
       task_runner=process_pool(os.cpu_count() or 1))
 def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = False,
              batch_size: int | None = None, build_docs: bool = True, window: int = 4,
-             workers: int = os.cpu_count() or 1) -> dict:
+             workers: int = os.cpu_count() or 1, keep: int = KEEP_VERSIONS) -> dict:
     """batch_size None: as many files per batch as keep `workers` busy to
     the end (see flows.defaults.split_batches)."""
     from expectations.across import refresh_staged      # GX: imported when a run needs it
@@ -47,8 +58,9 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
 
     log = get_run_logger()
     summary = RunSummary(input=str(input_dir), output=str(out_dir), workers=workers)
-    warehouse = Warehouse(out_dir)
-    with warehouse.lock(wait=wait):
+    warehouse = Warehouse(out_dir, keep=keep)
+    # a runs row for every run that takes the lock (transform.runs)
+    with warehouse.lock(wait=wait), runs.recording(warehouse, input_dir) as run:
         with summary.timing("discover"):
             entries = discover_files(input_dir)
         previous = warehouse.read("reports")
@@ -70,17 +82,19 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
                     carried = duplicates.carry_unchanged(staging, plan.unchanged)
                 log.info("carried over %d unchanged reports%s", carried, f" ({len(duplicates.demoted)} now "
                          "duplicates of a file sorting first)" if duplicates.demoted else "")
+            with summary.timing("write"):
+                staging.settle_primaries()      # over the whole version: the cross-year pairs need them
             with summary.timing("validate"):
                 # prose and cross-year checks over the whole new version, replacing earlier ones
                 refresh_staged(staging.dir, current_run_id(), docs_dir)
             with summary.timing("write"):
-                staging.finish()        # primaries over the whole version; the DuckDB catalog after the commit
+                staging.finish()        # the DuckDB catalog after the commit
                 summary.version = staging.commit(empty_datasets())
     summary.finish(warehouse)
     _publish(summary)
     publish_dashboard(out_dir, summary.version)
     log.info("done: %d ok, %d invalid, %d rejected -> %s", summary.ok, summary.invalid, summary.rejected, out_dir)
-    return summary.as_dict()
+    return runs.finished(run, summary.as_dict())      # the runs row
 
 
 @task(name="discover", retries=2, retry_delay_seconds=1)

@@ -101,7 +101,8 @@ class TemporaryPrefectServer:
         self.port = _free_port()
         self.new_database = missing_prefect_database()
         self._log = tempfile.TemporaryFile(prefix="xxgk-prefect-server-")
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", **tuning.temporary_server_env(), **SERVER_SETTINGS}
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", **tuning.temporary_server_env(),
+               "XXGK_PARENT_PID": str(os.getpid()), **SERVER_SETTINGS}
         env.pop("PREFECT_API_URL", None)
         # -P: the working directory is not put on sys.path, where a Prefect
         # project's own `flows` package would hide this one.
@@ -109,7 +110,14 @@ class TemporaryPrefectServer:
             [sys.executable, "-P", "-m", "flows.server", "--app-dir", str(app_dir), "--factory",
              "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "error", "--lifespan", "on"],
-            env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            # its own session: a Ctrl-C at the terminal reaches the run, which
+            # records the interrupt on this server and then stops it; the
+            # server ends with the run whatever happens (die_with_parent)
+            start_new_session=True)
+        from flows import interrupts
+
+        interrupts.PROTECTED.add(self.process.pid)
         os.environ["PREFECT_API_URL"] = self.api_url
         # The server serves no UI, and is gone when the run ends: no
         # "View at <link>" lines pointing at it.
@@ -161,11 +169,27 @@ class TemporaryPrefectServer:
             del os.environ["PREFECT_API_URL"]
 
 
+def die_with_parent() -> None:
+    """Have the kernel send this process SIGTERM when the process that
+    started it ends (SIGKILL, OOM killer included): a server started in a
+    session of its own would otherwise outlive a killed run."""
+    import ctypes
+    import signal
+
+    parent = int(os.environ.pop("XXGK_PARENT_PID", "0") or 0) or os.getppid()
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)       # PR_SET_PDEATHSIG
+    if os.getppid() != parent:                              # it ended before prctl
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def serve() -> None:
     """The server process: uvicorn serving Prefect's app (the command line is
     uvicorn's), with Prefect's server imported first (flows.tuning's
     gc-imports applies to it: the import is on the critical path of every
     run's start)."""
+    die_with_parent()
     tuning.pause_gc_for_imports()
     try:
         import prefect.server.api.server  # noqa: F401

@@ -52,6 +52,9 @@ TWEAKS = {t.name: t for t in (
           "scipy.stats and altair imported lazily while GX is imported"),
     Tweak("server-ephemeral", "prefect", "3.8.8",
           "the temporary Prefect server runs as Prefect's own ephemeral server does"),
+    Tweak("prefect-sigterm", "prefect", "3.8.8",
+          "a SIGTERM during the flow reaches xxgk's interrupt guard before Prefect's handler, so the "
+          "terminal switches to the log file and the workers stop at once"),
 )}
 
 _warned: set[str] = set()
@@ -196,3 +199,32 @@ def temporary_server_env() -> dict[str, str]:
     if not enabled("server-ephemeral"):
         return {}
     return {"PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
+# ------------------------------------------------------------- prefect-sigterm
+# Prefect's flow engine installs its own SIGTERM handler while a flow runs
+# (prefect.utilities.engine._prefect_sigterm_handler, looked up by name at
+# each use) and it raises TerminationSignal.  Not a speed tweak: without it
+# the run still ends cleanly on SIGTERM, but only once Prefect has unwound
+# the flow, with its crash report on the terminal.  Remove when Prefect
+# offers a public hook for signals during a flow.
+
+def wrap_prefect_sigterm_handler(first) -> None:
+    """Have Prefect's SIGTERM handler call first(signum) before its own
+    work.  Idempotent."""
+    if not enabled("prefect-sigterm"):
+        return
+    try:
+        import prefect.utilities.engine as engine
+    except ImportError:
+        return
+    original = getattr(engine, "_prefect_sigterm_handler", None)
+    if original is None or getattr(original, "xxgk_wrapped", False):
+        return
+
+    def handler(signum, *args):
+        first(signum)
+        return original(signum, *args)
+
+    handler.xxgk_wrapped = True
+    engine._prefect_sigterm_handler = handler

@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 
 from .schema import DATASETS, to_table
 META = ".xxgk"
-KEEP_VERSIONS = 2
+KEEP_VERSIONS = 2           # the default of `xxgk run --keep`
 
 
 class WarehouseBusy(RuntimeError):
@@ -43,9 +43,13 @@ class WarehouseBusy(RuntimeError):
 
 
 class Warehouse:
-    def __init__(self, root: str | os.PathLike):
+    def __init__(self, root: str | os.PathLike, keep: int = KEEP_VERSIONS):
+        """keep: how many committed versions a commit leaves (at least 1:
+        the one it commits; the one before stays readable to a reader that
+        opened it while the run wrote)."""
         self.root = Path(root)
         self.meta = self.root / META
+        self.keep = max(1, int(keep))
 
     # ------------------------------------------------------------ locking
     @contextmanager
@@ -197,26 +201,31 @@ class Staging:
                 logging.getLogger("xxgk").warning("after commit of %s: %s: %s", self.vid, type(exc).__name__, exc)
         return self.vid
 
-    def finish(self) -> None:
-        """What a run does once every part of the version is written: the
-        primary reports are settled over the whole version (carried rows and
-        new alike), and the DuckDB catalog (OUTPUT/xxgk.duckdb) is written
-        once the version is committed."""
+    def settle_primaries(self) -> None:
+        """The primary reports over the whole version (carried rows and new
+        alike).  Anything that reads `primary` from the staged version (the
+        checks across documents do) runs after this."""
         from transform.bodies import settle_primaries
-        from transform.catalog import write_catalog
 
         settle_primaries(self.dir)
+
+    def finish(self) -> None:
+        """What a run does once every part of the version is written: the
+        DuckDB catalog (OUTPUT/xxgk.duckdb) is written once the version is
+        committed."""
+        from transform.catalog import write_catalog
+
         self.after_commit.append(lambda vid: write_catalog(self.wh.root, vid))
 
     def abort(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _prune(self) -> None:
-        """Keep the committed version and the one before it (a reader that
-        opened the old one keeps reading it; unlinked files stay readable)."""
+        """Keep the committed version and the `keep` - 1 before it (a reader
+        that opened an old one keeps reading it; unlinked files stay readable)."""
         versions = sorted(p for p in (self.wh.meta / "versions").iterdir()
                           if not p.name.startswith("staging-") and p.name <= self.vid)
-        for old in versions[:-KEEP_VERSIONS]:
+        for old in versions[:-self.wh.keep]:
             shutil.rmtree(old, ignore_errors=True)
 
 
