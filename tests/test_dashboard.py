@@ -101,12 +101,16 @@ def test_run_writes_the_dashboard_of_its_version(synth_warehouse):
 def test_artifact_links_to_the_page(synth_warehouse):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with temporary_settings({PREFECT_API_URL: prefect_api_url()}):
         with get_client(sync_client=True) as client:
             artifacts = client.read_artifacts(
-                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["xxgk-dashboard"])))
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["xxgk-dashboard"])),
+                # the Prefect database outlives test sessions: newest first, so
+                # this session's artifact is not cut off by older ones
+                sort=ArtifactSort.CREATED_DESC, limit=200)
     index = (synth_warehouse / "dashboard" / "index.html").resolve()
     assert any(index.as_uri() in (a.data or "") for a in artifacts), [a.data for a in artifacts]
 
