@@ -103,17 +103,13 @@ def _run(input_dir: Path, out: Path, extra: list[str]) -> tuple[float, dict, int
     return wall, json.loads(summary_file.read_text()), max(peak_kb, before)
 
 
-def workers_busy(s: dict) -> float:
-    """The share of the workers' time in the flow spent on batches (a run
-    summary's figures)."""
-    return s["worker_seconds"] / max(s["workers"] * s["seconds"], 1e-9)
-
-
-def bench(n: int, workdir: str | None, seed: int, extra: list[str], pdf_n: int = 0) -> int:
-    """pdf_n: PDF reports in the PDF corpus (0: no PDF figures)."""
+def bench(n: int, workdir: str | None, seed: int, extra: list[str], pdf_n: int = 0, served_n: int = 0) -> int:
+    """pdf_n: PDF reports in the PDF corpus (0: no PDF figures); served_n:
+    files for the served-run figures (0: none)."""
     from synth.render import LAYOUTS
     from synth.writer import write_corpus
 
+    from flows.defaults import workers_busy
     from flows.server import missing_prefect_database
 
     base = Path(workdir or tempfile.mkdtemp(prefix="xxgk-bench-"))
@@ -171,6 +167,8 @@ def bench(n: int, workdir: str | None, seed: int, extra: list[str], pdf_n: int =
     print(f"  corpus kept at {corpus} (reuse it with --workdir {base})")
     if pdf_n > 0:
         bench_pdf(base, pdf_n, seed, extra)
+    if served_n > 0:
+        bench_served(base, served_n, seed)
     return 0
 
 
@@ -202,3 +200,70 @@ def bench_pdf(base: Path, n: int, seed: int, extra: list[str]) -> None:
     print(f"  PDF pipeline / floor             : {flow_s / floor_s:8.1f}")
     print(f"  outcome: ok {summary['ok']}, invalid {summary['invalid']}, rejected {summary['rejected']}")
     print(f"  corpus kept at {corpus}")
+
+
+def bench_served(base: Path, n: int, seed: int, pairs: int = 3) -> None:
+    """A served run against `xxgk run` on the same n files, the server's
+    start aside: `xxgk serve` (with its own Prefect server, in a Prefect
+    home of its own) serves the deployment, then, alternately, a run of
+    the deployment into a new warehouse (timed from its Pending state to
+    its Completed state in Prefect's state history: the run process's start
+    and imports included) and `xxgk run` into a new warehouse against
+    serve's server (wall time)."""
+    import signal
+    import statistics
+    from datetime import datetime
+
+    import httpx
+
+    from synth.writer import write_corpus
+
+    corpus = base / f"corpus-served-{n}-{seed}"
+    if not (corpus / "truth.json").is_file():
+        write_corpus(corpus, n, seed=seed)
+    reports, home = corpus / "reports", base / "served-prefect-home"
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    xxgk = [sys.executable, "-m", "flows.cli"]
+    for old in base.glob("w-served-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    serve = subprocess.Popen([*xxgk, "serve", str(reports), "--out", str(base / "w-served-0"),
+                              "--cron", "0 3 1 1 *", "--timezone", "UTC"], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+    served, direct = [], []
+    try:
+        deadline = time.monotonic() + 300
+        deployment = None
+        while deployment is None and time.monotonic() < deadline:
+            state = home / "xxgk-server.json"
+            if state.is_file():
+                api = httpx.Client(base_url=json.loads(state.read_text())["api_url"], timeout=10)
+                found = api.get("/deployments/name/xxgk-run/nightly")
+                deployment = found.json() if found.status_code == 200 else None
+            time.sleep(0.5)
+        if deployment is None:
+            raise RuntimeError("xxgk serve did not register its deployment within 300 s")
+        for i in range(pairs):
+            created = api.post(f"/deployments/{deployment['id']}/create_flow_run",
+                               json={"parameters": {"out_dir": str(base / f"w-served-s{i}")}}).json()
+            while api.get(f"/flow_runs/{created['id']}").json()["state_type"] not in (
+                    "COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+                time.sleep(0.2)
+            times = {s["type"]: datetime.fromisoformat(s["timestamp"])
+                     for s in api.get("/flow_run_states/", params={"flow_run_id": created["id"]}).json()}
+            if "COMPLETED" not in times:
+                raise RuntimeError(f"the served run ended {sorted(times)}")
+            served.append((times["COMPLETED"] - times["PENDING"]).total_seconds())
+            started = time.monotonic()
+            subprocess.run([*xxgk, "run", str(reports), "--out", str(base / f"w-served-d{i}")], env=env,
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            direct.append(time.monotonic() - started)
+    finally:
+        os.kill(serve.pid, signal.SIGTERM)
+        serve.wait(60)
+    print(f"\nxxgk bench, served: {n} files, {pairs} alternated pairs, the server's start aside")
+    for i, (s, d) in enumerate(zip(served, direct)):
+        print(f"  pair {i + 1}: served run {s:6.2f} s, xxgk run {d:6.2f} s")
+    ratio = statistics.median(served) / statistics.median(direct)
+    print(f"  median: served {statistics.median(served):.2f} s, xxgk run {statistics.median(direct):.2f} s, "
+          f"served / run {ratio:.2f}")

@@ -12,8 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "data" / "samples" / "reports"
 DEFAULT_OUTPUT = Path("data") / "warehouse"
 from flows import tuning
-from flows.bench import workers_busy
-from flows.defaults import DEFAULT_BATCH, SMALL_RUN
+from flows.defaults import DEFAULT_BATCH, workers_busy
 
 KEEP_VERSIONS = 2       # transform.warehouse.KEEP_VERSIONS, without importing pandas here
 
@@ -134,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "start-up, milliseconds per page, and the ratio to a floor on the same files "
                             "(pypdfium2: open each PDF, take every page's text, one core)")
     bench.add_argument("--no-pdf", action="store_true", help="skip the PDF figures")
+    bench.add_argument("--served", type=int, default=0, metavar="N",
+                       help="also time a run of `xxgk serve`'s deployment against `xxgk run` on N synthetic "
+                            "files (three alternated pairs, the server's start aside; e.g. --served 200)")
     bench.add_argument("--docs", action="store_true",
                        help="build GX Data Docs, as a default `xxgk run` does (skipped by default, so that "
                             "figures compare with earlier benchmarks)")
@@ -141,12 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve", help="register the nightly deployment and run it on its schedule (blocks)",
         description="Register the Prefect deployment xxgk-run/nightly with a cron schedule and serve "
-                    "it: every night the incremental pipeline runs over INPUT into OUTPUT.  Point "
-                    "PREFECT_API_URL at your Prefect server to see the runs in its UI.")
+                    "it: on each cron time the incremental pipeline runs over INPUT into OUTPUT and prints "
+                    "the summary `xxgk run` prints.  With PREFECT_API_URL set, against that Prefect "
+                    "server; without it, serve starts Prefect's own server on this machine (its "
+                    "scheduler fires the cron; UI at the address it prints) and keeps it up while it "
+                    "serves; `xxgk run` on this machine then records its runs there too.  Arguments are "
+                    "checked before anything is registered.  Ctrl-C or SIGTERM stops serve, a run in "
+                    "progress, and the server.")
     serve.add_argument("input", help="directory of report files")
     serve.add_argument("--out", "-o", default=str(DEFAULT_OUTPUT), help="warehouse directory")
-    serve.add_argument("--cron", default="0 2 * * *", help='cron schedule (default "0 2 * * *", 02:00 nightly)')
-    serve.add_argument("--timezone", default="Asia/Shanghai", help="timezone of the schedule")
+    serve.add_argument("--cron", default="0 2 * * *",
+                       help='cron schedule, five fields (default "0 2 * * *", 02:00 nightly)')
+    serve.add_argument("--timezone", default="Asia/Shanghai", help="timezone of the schedule (IANA name)")
+    serve.add_argument("--keep", type=_keep_count, default=KEEP_VERSIONS, metavar="N",
+                       help=f"warehouse versions to keep, the new one included (default {KEEP_VERSIONS})")
+    serve.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                       help="worker processes per run (default: CPU count)")
+    serve.add_argument("--no-docs", action="store_true", help="skip building GX Data Docs")
 
     sql = sub.add_parser(
         "sql", help="query the warehouse with DuckDB (OUTPUT/xxgk.duckdb)",
@@ -200,15 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sql":
         return cmd_sql(args)
     if args.command == "serve":
-        _quiet_prefect_env()
-        from prefect import serve as prefect_serve
+        from flows.serve import serve_command
 
-        from flows.schedule import nightly_deployment
-
-        deployment = nightly_deployment(str(Path(args.input).resolve()), str(Path(args.out).resolve()),
-                                        args.cron, args.timezone)
-        prefect_serve(deployment)
-        return 0
+        return serve_command(args)
     if args.command == "inspect":
         from flows.inspect import inspect
 
@@ -220,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
 
         extra = ["--workers", str(args.workers)] if args.workers else []
         return bench(args.n, args.workdir, args.seed, extra if args.docs else [*extra, "--no-docs"],
-                     pdf_n=0 if args.no_pdf else args.pdf_n)
+                     pdf_n=0 if args.no_pdf else args.pdf_n, served_n=args.served)
     parser.error(f"unknown command {args.command}")
     return 2
 
@@ -275,7 +282,7 @@ def _run_with_api(args, input_dir: Path, out_dir: Path) -> int:
                 return _fail(str(exc))
         batch_size = args.batch_size      # None: the flow sizes batches to its workers
         try:
-            runner = task_runner(args, input_dir, batch_size or SMALL_RUN)
+            runner = task_runner(args)
         except ImportError as exc:
             return _fail(f"--dask needs prefect-dask: pip install -e '.[dask]' ({exc})")
         return _run_flow(args, input_dir, out_dir, runner, batch_size)
@@ -327,10 +334,11 @@ def _settings_for_this_server():
     return temporary_settings(updates={prefect.settings.PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
-def task_runner(args, input_dir: Path, one_batch: int):
+def task_runner(args):
     """Processes for parsing (the GIL makes threads useless for it), Dask
-    when asked, and no worker process at all for a run of `one_batch` files
-    or fewer, where starting one would cost more than it saves."""
+    when asked, one thread with --workers 1.  A run whose files fit in one
+    batch parses them in the flow's own process whatever the runner
+    (flows.defaults.parses_in_flow): no worker starts for it."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
     if args.dask:
@@ -340,28 +348,11 @@ def task_runner(args, input_dir: Path, one_batch: int):
             return DaskTaskRunner(cluster_kwargs={"n_workers": max(1, args.workers), "threads_per_worker": 1,
                                                   "processes": True, "dashboard_address": None})
         return DaskTaskRunner(address=args.dask)
-    if args.workers <= 1 or not more_files_than(input_dir, one_batch):
+    if args.workers <= 1:
         return ThreadPoolTaskRunner(max_workers=1)
     from flows.pipeline import process_pool
 
     return process_pool(args.workers)
-
-
-def more_files_than(root: Path, limit: int) -> bool:
-    """Whether the tree under root holds more than `limit` files; stops
-    counting there (the flow walks the tree for real)."""
-    count = 0
-    stack = [root]
-    while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                else:
-                    count += 1
-                    if count > limit:
-                        return True
-    return False
 
 
 _SERVER: list = []
@@ -370,11 +361,22 @@ _SERVER: list = []
 @contextlib.contextmanager
 def prefect_api():
     """The Prefect API for this run.  With no PREFECT_API_URL configured,
-    start one temporary local server now, before anything heavy is imported
+    the server `xxgk serve` keeps up on this machine, if any (one database,
+    one server); otherwise start one temporary local server now, before anything heavy is imported
     (its start-up overlaps ours), and point every process at it: worker
     processes would otherwise each start a temporary server of their own."""
     if os.environ.get("PREFECT_API_URL"):
         yield
+        return
+    from flows.serve import served_api_url
+
+    served = served_api_url()       # the server `xxgk serve` keeps up on this machine
+    if served:
+        os.environ["PREFECT_API_URL"] = served
+        try:
+            yield
+        finally:
+            del os.environ["PREFECT_API_URL"]
         return
     from flows.server import TemporaryPrefectServer
 
@@ -520,7 +522,9 @@ def print_summary(s: dict) -> None:
         print("  most frequent reasons for rejection:")
         for reason, n in s["rejected_reasons"]:
             print(f"    {reason}: {n}")
-    print(f"  warehouse: {s['output']} (version {s['version']}), Data Docs: {s['output']}/docs/index.html")
+    docs = Path(s["output"]) / "docs" / "index.html"
+    print(f"  warehouse: {s['output']} (version {s['version']})"
+          + (f", Data Docs: {docs}" if docs.is_file() else ""))
     if s.get("quality_warning"):
         print(f"  warning: {s['quality_warning']}")
     stages = ", ".join(f"{k} {v:.1f}" for k, v in s["stage_seconds"].items() if v)

@@ -14,9 +14,19 @@ DOCS_BATCH = 1000
 # storing the results, rendering the site and compiling its templates
 # cost about as much as the batch's own 1,000 reports.
 DOCS_EXTRA = 1000
-# A run of this many files or fewer is one batch in the CLI's own process:
-# starting worker processes (each imports Prefect and GX) would cost more.
+# A run parsing this many files or fewer does its batches in the flow's own
+# process: starting worker processes (each imports Prefect and GX) would
+# cost more than they save.
 SMALL_RUN = 2500
+
+
+def parses_in_flow(files: int, batch_size: int | None = None) -> bool:
+    """Whether a run parsing `files` files does its batches in the flow's
+    process rather than on the task runner's workers: when they fit in one
+    batch of `batch_size`, or of SMALL_RUN files without one.  The flow
+    decides from its plan, so an incremental night with a few changed files
+    starts no worker, whatever task runner it was given."""
+    return files <= (batch_size or SMALL_RUN)
 
 
 def batch_size_for(files: int, workers: int, largest: int = DEFAULT_BATCH) -> int:
@@ -60,3 +70,9 @@ def split_batches(files: list, workers: int, batch_size: int | None = None, docs
 
 def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def workers_busy(summary: dict) -> float:
+    """The share of the workers' time in the flow spent on batches (from a
+    run summary's figures)."""
+    return summary["worker_seconds"] / max(summary["workers"] * summary["seconds"], 1e-9)

@@ -98,12 +98,13 @@ def stop_workers() -> None:
     _kill(descendants(skip=skip), signal.SIGKILL)
 
 
-def stop_all(grace: float = 2.0, workers_first: bool = True) -> None:
-    """Kill every process below this one: SIGTERM, then SIGKILL for what is
-    left after `grace` seconds (the workers at once, with workers_first)."""
+def stop_all(grace: float = 2.0, workers_first: bool = True, skip: set[int] = frozenset()) -> None:
+    """Kill every process below this one but the subtrees of `skip`:
+    SIGTERM, then SIGKILL for what is left after `grace` seconds (the
+    workers at once, with workers_first)."""
     if workers_first:
         stop_workers()
-    pids = descendants()
+    pids = descendants(skip=skip)
     _kill(pids, signal.SIGTERM)
     deadline = time.monotonic() + grace
     while pids and time.monotonic() < deadline:

@@ -22,7 +22,7 @@ from prefect.task_runners import ProcessPoolTaskRunner
 from extract.files import FileEntry, discover
 from flows import tuning
 from flows.dashboard import publish_dashboard
-from flows.defaults import split_batches
+from flows.defaults import parses_in_flow, split_batches
 from transform.batch import BatchResult, run_batch
 from transform.frames import PARSER_VERSION
 from transform.incremental import plan_run
@@ -69,9 +69,14 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
         log.info(plan_message(plan, input_dir, len(entries)))
         with warehouse.begin() as staging:
             duplicates = Duplicates(previous, plan.unchanged)
-            batches = split_batches(plan.to_parse, workers, batch_size, docs=build_docs)
+            in_flow = parses_in_flow(len(plan.to_parse), batch_size)
+            if in_flow:
+                summary.workers = 1
+            batches = split_batches(plan.to_parse, summary.workers, batch_size, docs=build_docs)
             docs_dir = str(Path(out_dir) / "docs") if build_docs else None
-            for i, result in enumerate(_bounded(batches, str(staging.dir), docs_dir, window), 1):
+            results = (_in_flow(batches, str(staging.dir), docs_dir) if in_flow
+                       else _bounded(batches, str(staging.dir), docs_dir, window))
+            for i, result in enumerate(results, 1):
                 summary.add_batch(result)
                 with summary.timing("write"):
                     duplicates.settle(result)
@@ -124,6 +129,14 @@ def process_batch(batch: FileBatch, staging_dir: str, tag: str, docs_dir: str | 
     first batch only to build the Data Docs (built once a run)."""
     tuning.prepare_validation()
     return run_batch(batch.entries, staging_dir, tag, docs_dir)
+
+
+def _in_flow(batches: list[list], staging_dir: str, docs_dir: str | None):
+    """Batch results of a small run, each batch a task run in the flow's
+    own process (a task called rather than submitted): visible and retried
+    like the others, without starting a worker."""
+    for i, batch in enumerate(batches):
+        yield process_batch(FileBatch(batch), staging_dir, f"b{i:06d}", docs_dir if i == 0 else None)
 
 
 def _bounded(batches: list[list], staging_dir: str, docs_dir: str | None, window: int):
