@@ -108,8 +108,8 @@ def test_artifact_links_to_the_page(synth_warehouse):
         with get_client(sync_client=True) as client:
             artifacts = client.read_artifacts(
                 artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["xxgk-dashboard"])),
-                # the Prefect database outlives test sessions: newest first, so
-                # this session's artifact is not cut off by older ones
+                # the Prefect database outlives a pytest run: newest first, so
+                # this run's artifact is not cut off by older ones
                 sort=ArtifactSort.CREATED_DESC, limit=200)
     index = (synth_warehouse / "dashboard" / "index.html").resolve()
     assert any(index.as_uri() in (a.data or "") for a in artifacts), [a.data for a in artifacts]
