@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from extract.prose import statements
+from extract.prose import report_statements
 
 PROSE_COLUMNS = ("report_id", "source_path", "measure", "stated", "table", "residual", "hint", "sentence")
 CROSS_COLUMNS = ("report_id", "source_path", "year", "applicant", "carried_over", "previous_report_id",
@@ -34,6 +34,8 @@ ACROSS_SUBJECTS = {
 # table 3 rows and table 4 proceedings each measure stands for (summed)
 _REQUEST_MEASURES = {
     "new_received": ("new_received",),
+    # 受理: the new requests, or the new and carried-over ones (both readings pass)
+    "accepted": ("new_received",),
     "carried_over": ("carried_over",),
     "granted": ("granted",),
     "partially_granted": ("partially_granted",),
@@ -91,11 +93,12 @@ def prose_statements(reports: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFr
     years = dict(zip(extracted["report_id"], extracted["year"]))
     if sections is not None and not sections.empty:
         held = sections[sections["report_id"].isin(years.keys())].sort_values(["report_id", "number"])
-        for rid, texts in held.groupby("report_id", sort=False)["text"]:
+        for rid, part in held.groupby("report_id", sort=False):
             year = years.get(rid)
             year = None if year is None or pd.isna(year) else int(year)
-            text = "\n".join(t for t in texts if isinstance(t, str))
-            rows.extend((rid, s.measure, s.value, s.sentence) for s in statements(text, year))
+            numbered = [(None if pd.isna(n) else int(n), t) for n, t in zip(part["number"], part["text"])
+                        if isinstance(t, str)]
+            rows.extend((rid, s.measure, s.value, s.sentence) for s in report_statements(numbered, year))
     return pd.DataFrame(rows, columns=["report_id", "measure", "stated", "sentence"])
 
 
@@ -111,9 +114,21 @@ def prose_view(reports: pd.DataFrame, requests: pd.DataFrame, review: pd.DataFra
     view["source_path"] = view["report_id"].map(paths)
     view["stated"] = view["stated"].astype("float64")
     view["residual"] = view["stated"] - view["table"]
+    accepted = (view["measure"] == "accepted").to_numpy()
+    if accepted.any():
+        carried = _carried_over(requests)
+        with_carried = view["table"] + view["report_id"].map(carried).astype("float64")
+        view.loc[accepted & (view["stated"] == with_carried).to_numpy(), "residual"] = 0.0
     view["hint"] = _hints(view, requests)
     return view[list(PROSE_COLUMNS)].astype({"report_id": "string", "source_path": "string",
                                              "measure": "string", "hint": "string", "sentence": "string"})
+
+
+def _carried_over(requests: pd.DataFrame) -> pd.Series:
+    """report_id -> table 3's carried_over total."""
+    table = table_measures(requests, None)
+    table = table[table["measure"] == "carried_over"]
+    return pd.Series(table["table"].to_numpy(dtype="float64"), index=table["report_id"].to_numpy())
 
 
 def _hints(view: pd.DataFrame, requests: pd.DataFrame) -> list[str]:
@@ -130,6 +145,10 @@ def _hints(view: pd.DataFrame, requests: pd.DataFrame) -> list[str]:
             carried = table.at[rid, "carried_over"]
             if not pd.isna(carried) and stated == value + carried:
                 hint = f" (new_received {value:g} + carried_over {carried:g})"
+        elif measure == "accepted" and stated != value and rid in table.index and "carried_over" in table:
+            carried = table.at[rid, "carried_over"]
+            if not pd.isna(carried):
+                hint = f" (new_received {value:g}, or {value + carried:g} with carried_over {carried:g})"
         hints.append(hint)
     return hints
 
