@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from extract.prose import report_statements
+from transform.bodies import key_is_certain
 
 PROSE_COLUMNS = ("report_id", "source_path", "measure", "stated", "table", "residual", "hint", "sentence")
 CROSS_COLUMNS = ("report_id", "source_path", "year", "applicant", "carried_over", "previous_report_id",
@@ -161,6 +162,10 @@ def cross_year_view(reports: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFra
         return empty
     extracted = _primary(_extracted(reports))
     extracted = extracted[extracted["agency_key"].notna() & extracted["year"].notna()]
+    # a key that several places' bodies may share (和平区人民政府: 天津市's or
+    # 沈阳市's) does not make two reports one body's
+    certain = extracted["agency_key"].astype(str).map(key_is_certain).astype(bool)
+    extracted = extracted[certain.to_numpy()]
     # one report per body and year; a body with two for a year (and no
     # primary to choose) is not compared that year
     counts = extracted.groupby(["agency_key", "year"])["report_id"].transform("size")

@@ -65,7 +65,7 @@ _PATTERNS: dict[str, tuple[re.Pattern, ...]] = {m: tuple(re.compile(p) for p in 
     "granted": (r"(?<!不)予以公开(?:政府信息)?" + _FILL + _N + _UNIT,),
     "partially_granted": (r"(?<![和及与、])部分公开(?:政府信息)?" + _FILL + _N + _UNIT,),
     "denied": (r"不予公开(?:政府信息)?" + _FILL + _N + _UNIT,),
-    "administrative_review": (r"行政复议(?:案件)?" + _FILL + _N + _UNIT,),
+    "administrative_review": (r"行政复议(?:申请|案件)?" + _FILL + _N + _UNIT,),
     "litigation": (r"(?:行政)?诉讼(?:案件)?" + _FILL + _N + _UNIT,),
 }.items()}
 _ZERO_KEYS = {"administrative_review": "行政复议", "litigation": "诉讼", "denied": "不予公开"}
@@ -101,9 +101,19 @@ class Statement:
     sentence: str
 
 
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# a comma between digit groups of three (not one between two figures: 「3，125件」
+# is read as 3125 only when the comma is ASCII, as thousands are printed)
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
 def _normalise(text: str) -> str:
     """Lines joined (PDF text breaks lines mid-sentence, e.g. 「答\\n复 3050 件」),
-    page markers (- 2 -) dropped, spaces between a figure and CJK kept out."""
+    page markers (- 2 -) dropped, spaces between a figure and CJK kept out;
+    full-width digits read as digits and thousands separators dropped
+    (「２，５６６件」, 「2,566件」 are 2566)."""
+    text = text.translate(_FULLWIDTH_DIGITS)
+    text = _THOUSANDS.sub("", text)
     text = re.sub(r"(?m)^[ \t]*-[ \t]*\d+[ \t]*-[ \t]*(?:\n|$)", "", text)
     lines = [line.strip() for line in text.splitlines()]
     out = []

@@ -56,6 +56,10 @@ def test_ambiguous_sentences_are_not_compared(text):
     ("本局本年度共收到各类政府信息公开申请86件（自然人66件、法人或其他组织21件）。", {"new_received": 86}),
     ("我局2021年度收到公民、法人和其他组织提出的政府信息公开申请308件。", {"new_received": 308}),
     ("收到自然人申请3件、法人或其他组织申请2件，共计收到政府信息公开申请5件。", {"new_received": 5}),
+    # thousands separators and full-width digits
+    ("年内共计收到信息公开申请2,566件，全部按期办结。", {"new_received": 2566}),
+    ("予以公开及部分公开１８１４件，占85.1%。", {"granted_or_partial": 1814}),
+    ("全年共收到涉及政府信息公开的行政复议申请18件，其中结果维持0件。", {"administrative_review": 18}),
     # 累计 anchored to this year is this year's total
     ("全年累计收到政府信息公开申请37件，较上年的70件增加33件。", {"new_received": 37}),
     # the year before named as the origin of the carried-over requests

@@ -489,7 +489,9 @@ def _path(body: Body, name: str, year: int, fmt: str, rng: random.Random, taken:
     county = body.county or "市本级"
     where = f"{body.province}/{body.city}/{county}"
     s = rng.random()
-    if s < 0.4:
+    if rng.random() < 0.06:       # a crawler's download folder: no region at all
+        p = f"downloads/{year}/{hashlib.md5((name + str(year) + str(rng.random())).encode()).hexdigest()[:12]}{ext}"
+    elif s < 0.4:
         p = f"{where}/{name}/{name}{year}年政府信息公开工作年度报告{ext}"
     elif s < 0.8:
         p = f"{where}/{year}/t{year + 1}01{rng.randint(10, 28)}_{rng.randint(1000000, 9999999)}{ext}"
