@@ -67,19 +67,32 @@ def _primary(reports: pd.DataFrame) -> pd.DataFrame:
 
 def table_measures(requests: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
     """report_id, measure, table: each measure's figure in the tables (the
-    total column; parts summed, blanks skipped, null when all are blank)."""
+    total column; parts summed, blanks skipped, null when all are blank).
+    A total that its own row contradicts (table 3: not the sum of the six
+    applicant columns; table 4: not upheld + corrected + other + pending)
+    was misread or misprinted, which the report's own suites say: a measure
+    that needs it is null here, so the prose is not held against it."""
     out = []
-    for frame, key, column, measures in ((requests, "row", "applicant", _REQUEST_MEASURES),
-                                         (review, "proceeding", "outcome", _REVIEW_MEASURES)):
+    for frame, key, column, measures, n_parts in ((requests, "row", "applicant", _REQUEST_MEASURES, 6),
+                                                  (review, "proceeding", "outcome", _REVIEW_MEASURES, 4)):
         if frame is None or frame.empty:
             continue
-        totals = frame[frame[column].astype(str) == "total"]
-        totals = pd.DataFrame({"report_id": totals["report_id"].astype(str).to_numpy(),
-                               "key": totals[key].astype(str).to_numpy(),
-                               "value": totals["value"].to_numpy(dtype="float64", na_value=np.nan)})
+        cells = pd.DataFrame({"report_id": frame["report_id"].astype(str).to_numpy(),
+                              "key": frame[key].astype(str).to_numpy(),
+                              "is_total": (frame[column].astype(str) == "total").to_numpy(),
+                              "value": frame["value"].to_numpy(dtype="float64", na_value=np.nan)})
+        totals = cells[cells["is_total"]].drop(columns="is_total")
+        parts = cells[~cells["is_total"]].groupby(["report_id", "key"])["value"].agg(["sum", "count"])
+        totals = totals.join(parts, on=["report_id", "key"])
+        # a row whose parts are all figures and do not add up to its total
+        totals["broken"] = (totals["count"] == n_parts) & \
+            totals["value"].notna() & (totals["sum"] != totals["value"])
         for measure, keys in measures.items():
             part = totals[totals["key"].isin(keys)]
-            summed = part.groupby("report_id")["value"].sum(min_count=1)
+            grouped = part.groupby("report_id")
+            summed = grouped["value"].sum(min_count=1)
+            broken = grouped["broken"].any()
+            summed[broken.reindex(summed.index).fillna(False).astype(bool).to_numpy()] = np.nan
             out.append(pd.DataFrame({"report_id": summed.index, "measure": measure, "table": summed.to_numpy()}))
     if not out:
         return pd.DataFrame({"report_id": [], "measure": [], "table": []})
@@ -245,8 +258,7 @@ _READ = {
     "review_litigation": ["report_id", "proceeding", "outcome", "value"],
     "sections": ["report_id", "number", "text"],
 }
-_ROWS = {"requests": ("row", sorted({r for rs in _REQUEST_MEASURES.values() for r in rs} | {"carried_forward"})),
-         "review_litigation": ("outcome", ["total"])}
+_ROWS = {"requests": ("row", sorted({r for rs in _REQUEST_MEASURES.values() for r in rs} | {"carried_forward"}))}
 
 
 def _read_staged(staging_dir: Path, dataset: str) -> pd.DataFrame | None:

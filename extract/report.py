@@ -151,7 +151,7 @@ _DATE_LINE_RE = re.compile(r"^20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 def find_title_and_agency(lines: list[str], stripped: list[str], first_section: int) -> tuple[str | None, str | None]:
     """The report's title and the body that reports, looked for in this
     order: the title (or a name printed on its own line right above it, or
-    in brackets right below it), the opening sentence, the signature.  The
+    right below it, in brackets or not), the opening sentence, the signature.  The
     name is kept as printed, with only what surrounds it stripped; a
     candidate that is not shaped like a body's name is passed over: no
     name is better than a fragment.  stripped: the lines as strip_lines
@@ -172,6 +172,10 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
                 agency = clean_agency(pm[1])
         if not agency and pos > 0 and not METADATA_LINE_RE.match(head[pos - 1][1]):
             agency = clean_agency(head[pos - 1][1])
+        if not agency and pos + 1 < len(head) and len(head[pos + 1][1]) <= 30 \
+                and not METADATA_LINE_RE.match(head[pos + 1][1]):
+            # a subtitle naming the body without brackets (「淮安区政府办公室」)
+            agency = clean_agency(head[pos + 1][1])
         break
     if not agency:
         m = _AGENCY_BY_RE.search(squash("\n".join(ln for ln in lines[: first_section + 3])))

@@ -134,3 +134,15 @@ def test_data_docs_offline_and_naming_source_paths(tmp_path):
     vendored = docs / "static" / "vendor"
     assert (vendored / "bootstrap" / "bootstrap.min.css").is_file()
     assert (vendored / "fontawesome" / "webfonts" / "fa-solid-900.woff2").is_file()
+
+
+def test_prose_is_not_held_against_a_total_its_own_row_contradicts():
+    from expectations.across import table_measures
+    review = pd.DataFrame(
+        [("r", "administrative_review", o, v) for o, v in
+         (("upheld", 1), ("corrected", 1), ("other", 0), ("pending", 0), ("total", 0))]      # misread: 1+1 != 0
+        + [("r", p, o, v) for p in ("litigation_direct", "litigation_after_review") for o, v in
+           (("upheld", 1), ("corrected", 0), ("other", 0), ("pending", 0), ("total", 1))],
+        columns=["report_id", "proceeding", "outcome", "value"]).astype({"value": "Int64"})
+    got = dict(zip(table_measures(None, review)["measure"], table_measures(None, review)["table"]))
+    assert pd.isna(got["administrative_review"]) and got["litigation"] == 2
