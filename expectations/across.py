@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from extract.prose import statements
+from extract.prose import report_statements
+from transform.bodies import key_is_certain
 
 PROSE_COLUMNS = ("report_id", "source_path", "measure", "stated", "table", "residual", "hint", "sentence")
 CROSS_COLUMNS = ("report_id", "source_path", "year", "applicant", "carried_over", "previous_report_id",
@@ -34,6 +35,8 @@ ACROSS_SUBJECTS = {
 # table 3 rows and table 4 proceedings each measure stands for (summed)
 _REQUEST_MEASURES = {
     "new_received": ("new_received",),
+    # 受理: the new requests, or the new and carried-over ones (both readings pass)
+    "accepted": ("new_received",),
     "carried_over": ("carried_over",),
     "granted": ("granted",),
     "partially_granted": ("partially_granted",),
@@ -64,19 +67,32 @@ def _primary(reports: pd.DataFrame) -> pd.DataFrame:
 
 def table_measures(requests: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
     """report_id, measure, table: each measure's figure in the tables (the
-    total column; parts summed, blanks skipped, null when all are blank)."""
+    total column; parts summed, blanks skipped, null when all are blank).
+    A total that its own row contradicts (table 3: not the sum of the six
+    applicant columns; table 4: not upheld + corrected + other + pending)
+    was misread or misprinted, which the report's own suites say: a measure
+    that needs it is null here, so the prose is not held against it."""
     out = []
-    for frame, key, column, measures in ((requests, "row", "applicant", _REQUEST_MEASURES),
-                                         (review, "proceeding", "outcome", _REVIEW_MEASURES)):
+    for frame, key, column, measures, n_parts in ((requests, "row", "applicant", _REQUEST_MEASURES, 6),
+                                                  (review, "proceeding", "outcome", _REVIEW_MEASURES, 4)):
         if frame is None or frame.empty:
             continue
-        totals = frame[frame[column].astype(str) == "total"]
-        totals = pd.DataFrame({"report_id": totals["report_id"].astype(str).to_numpy(),
-                               "key": totals[key].astype(str).to_numpy(),
-                               "value": totals["value"].to_numpy(dtype="float64", na_value=np.nan)})
+        cells = pd.DataFrame({"report_id": frame["report_id"].astype(str).to_numpy(),
+                              "key": frame[key].astype(str).to_numpy(),
+                              "is_total": (frame[column].astype(str) == "total").to_numpy(),
+                              "value": frame["value"].to_numpy(dtype="float64", na_value=np.nan)})
+        totals = cells[cells["is_total"]].drop(columns="is_total")
+        parts = cells[~cells["is_total"]].groupby(["report_id", "key"])["value"].agg(["sum", "count"])
+        totals = totals.join(parts, on=["report_id", "key"])
+        # a row whose parts are all figures and do not add up to its total
+        totals["broken"] = (totals["count"] == n_parts) & \
+            totals["value"].notna() & (totals["sum"] != totals["value"])
         for measure, keys in measures.items():
             part = totals[totals["key"].isin(keys)]
-            summed = part.groupby("report_id")["value"].sum(min_count=1)
+            grouped = part.groupby("report_id")
+            summed = grouped["value"].sum(min_count=1)
+            broken = grouped["broken"].any()
+            summed[broken.reindex(summed.index).fillna(False).astype(bool).to_numpy()] = np.nan
             out.append(pd.DataFrame({"report_id": summed.index, "measure": measure, "table": summed.to_numpy()}))
     if not out:
         return pd.DataFrame({"report_id": [], "measure": [], "table": []})
@@ -91,11 +107,12 @@ def prose_statements(reports: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFr
     years = dict(zip(extracted["report_id"], extracted["year"]))
     if sections is not None and not sections.empty:
         held = sections[sections["report_id"].isin(years.keys())].sort_values(["report_id", "number"])
-        for rid, texts in held.groupby("report_id", sort=False)["text"]:
+        for rid, part in held.groupby("report_id", sort=False):
             year = years.get(rid)
             year = None if year is None or pd.isna(year) else int(year)
-            text = "\n".join(t for t in texts if isinstance(t, str))
-            rows.extend((rid, s.measure, s.value, s.sentence) for s in statements(text, year))
+            numbered = [(None if pd.isna(n) else int(n), t) for n, t in zip(part["number"], part["text"])
+                        if isinstance(t, str)]
+            rows.extend((rid, s.measure, s.value, s.sentence) for s in report_statements(numbered, year))
     return pd.DataFrame(rows, columns=["report_id", "measure", "stated", "sentence"])
 
 
@@ -111,9 +128,21 @@ def prose_view(reports: pd.DataFrame, requests: pd.DataFrame, review: pd.DataFra
     view["source_path"] = view["report_id"].map(paths)
     view["stated"] = view["stated"].astype("float64")
     view["residual"] = view["stated"] - view["table"]
+    accepted = (view["measure"] == "accepted").to_numpy()
+    if accepted.any():
+        carried = _carried_over(requests)
+        with_carried = view["table"] + view["report_id"].map(carried).astype("float64")
+        view.loc[accepted & (view["stated"] == with_carried).to_numpy(), "residual"] = 0.0
     view["hint"] = _hints(view, requests)
     return view[list(PROSE_COLUMNS)].astype({"report_id": "string", "source_path": "string",
                                              "measure": "string", "hint": "string", "sentence": "string"})
+
+
+def _carried_over(requests: pd.DataFrame) -> pd.Series:
+    """report_id -> table 3's carried_over total."""
+    table = table_measures(requests, None)
+    table = table[table["measure"] == "carried_over"]
+    return pd.Series(table["table"].to_numpy(dtype="float64"), index=table["report_id"].to_numpy())
 
 
 def _hints(view: pd.DataFrame, requests: pd.DataFrame) -> list[str]:
@@ -130,6 +159,10 @@ def _hints(view: pd.DataFrame, requests: pd.DataFrame) -> list[str]:
             carried = table.at[rid, "carried_over"]
             if not pd.isna(carried) and stated == value + carried:
                 hint = f" (new_received {value:g} + carried_over {carried:g})"
+        elif measure == "accepted" and stated != value and rid in table.index and "carried_over" in table:
+            carried = table.at[rid, "carried_over"]
+            if not pd.isna(carried):
+                hint = f" (new_received {value:g}, or {value + carried:g} with carried_over {carried:g})"
         hints.append(hint)
     return hints
 
@@ -142,6 +175,10 @@ def cross_year_view(reports: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFra
         return empty
     extracted = _primary(_extracted(reports))
     extracted = extracted[extracted["agency_key"].notna() & extracted["year"].notna()]
+    # a key that several places' bodies may share (和平区人民政府: 天津市's or
+    # 沈阳市's) does not make two reports one body's
+    certain = extracted["agency_key"].astype(str).map(key_is_certain).astype(bool)
+    extracted = extracted[certain.to_numpy()]
     # one report per body and year; a body with two for a year (and no
     # primary to choose) is not compared that year
     counts = extracted.groupby(["agency_key", "year"])["report_id"].transform("size")
@@ -221,8 +258,7 @@ _READ = {
     "review_litigation": ["report_id", "proceeding", "outcome", "value"],
     "sections": ["report_id", "number", "text"],
 }
-_ROWS = {"requests": ("row", sorted({r for rs in _REQUEST_MEASURES.values() for r in rs} | {"carried_forward"})),
-         "review_litigation": ("outcome", ["total"])}
+_ROWS = {"requests": ("row", sorted({r for rs in _REQUEST_MEASURES.values() for r in rs} | {"carried_forward"}))}
 
 
 def _read_staged(staging_dir: Path, dataset: str) -> pd.DataFrame | None:

@@ -151,7 +151,7 @@ _DATE_LINE_RE = re.compile(r"^20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 def find_title_and_agency(lines: list[str], stripped: list[str], first_section: int) -> tuple[str | None, str | None]:
     """The report's title and the body that reports, looked for in this
     order: the title (or a name printed on its own line right above it, or
-    in brackets right below it), the opening sentence, the signature.  The
+    right below it, in brackets or not), the opening sentence, the signature.  The
     name is kept as printed, with only what surrounds it stripped; a
     candidate that is not shaped like a body's name is passed over: no
     name is better than a fragment.  stripped: the lines as strip_lines
@@ -172,6 +172,10 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
                 agency = clean_agency(pm[1])
         if not agency and pos > 0 and not METADATA_LINE_RE.match(head[pos - 1][1]):
             agency = clean_agency(head[pos - 1][1])
+        if not agency and pos + 1 < len(head) and len(head[pos + 1][1]) <= 30 \
+                and not METADATA_LINE_RE.match(head[pos + 1][1]):
+            # a subtitle naming the body without brackets (「淮安区政府办公室」)
+            agency = clean_agency(head[pos + 1][1])
         break
     if not agency:
         m = _AGENCY_BY_RE.search(squash("\n".join(ln for ln in lines[: first_section + 3])))
@@ -265,6 +269,36 @@ def _document_lines(doc: Document) -> tuple[list[str], list[bool]]:
     return lines, in_table
 
 
+# A cell separator inside a stripped text line: a tab, a pipe, a gap of two
+# spaces (pdftotext -layout).  A sentence is printed without one.
+_CELL_SEPARATOR_RE = re.compile(r"[\t|]|[ \u00a0\u3000]{2,}")
+_SENTENCE_END_RE = re.compile(r"[。！？!?；;]$")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def sentence_lines(stripped: list[str], first: int, last: int) -> list[int]:
+    """The lines from first to last (a table's span in text) that are prose,
+    not table: a paragraph before, after or between the table's rows (「本年度
+    共收到政府信息公开申请37件。」 above table 3, a sentence on 行政复议 above
+    table 4, whose words make it look like a header).  A paragraph is a run
+    of lines with text and no cell separator, up to a line that ends a
+    sentence (。！？；): table cells do not end so, and a paragraph wrapped by
+    pdftotext is one run, ended by its 。 (lines after the last 。, such as
+    the heading 「（一）行政复议」 of the table below, are not prose)."""
+    out: list[int] = []
+    run: list[int] = []
+    for i in range(first, last + 2):
+        text = stripped[i] if i <= last else ""
+        if text and not _CELL_SEPARATOR_RE.search(text):
+            run.append(i)
+            if not _SENTENCE_END_RE.search(text):
+                continue
+            if len(_CJK_RE.findall("".join(stripped[j] for j in run))) >= 8:
+                out.extend(run)
+        run = []
+    return out
+
+
 def extract_document(doc: Document) -> ReportExtraction:
     """One report's metadata, sections and raw tables, from any reader's
     document: tables that come as grids are read by grid.read_*, the others
@@ -319,6 +353,8 @@ def extract_document(doc: Document) -> ReportExtraction:
             first, last = t.first_line, min(t.last_line, len(lines) - 1)
             if first <= last:
                 prose[first:last + 1] = [False] * (last + 1 - first)
+                for i in sentence_lines(stripped, first, last):
+                    prose[i] = not in_table[i]
     section_rows = []
     for s in sections:
         body = compress(stripped[s.first_line + 1:s.end_line], prose[s.first_line + 1:s.end_line])

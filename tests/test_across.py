@@ -22,11 +22,12 @@ def _requests(cells):
     return pd.DataFrame(cells, columns=["report_id", "row", "applicant", "value"]).astype({"value": "Int64"})
 
 
+A, B = "江苏省淮安市淮阴区民政局", "江苏省淮安市淮安区民政局"
 REPORTS = [
-    ("a20", "a/2020.txt", 2020, "A", True),
-    ("a21", "a/2021.txt", 2021, "A", True),
-    ("a21p", "a/2021.pdf", 2021, "A", False),      # the same report as a PDF: not primary
-    ("b21", "b/2021.txt", 2021, "B", True),          # no 2020 report of B
+    ("a20", "a/2020.txt", 2020, A, True),
+    ("a21", "a/2021.txt", 2021, A, True),
+    ("a21p", "a/2021.pdf", 2021, A, False),      # the same report as a PDF: not primary
+    ("b21", "b/2021.txt", 2021, B, True),          # no 2020 report of B
 ]
 REQUESTS = _requests([
     ("a20", "carried_forward", "natural_person", 2), ("a20", "carried_forward", "total", 2),
@@ -41,6 +42,12 @@ def test_cross_year_view_pairs_primary_reports_of_consecutive_years():
     assert set(view["report_id"]) == {"a21"}
     assert dict(zip(view["applicant"], view["residual"])) == {"natural_person": 1, "total": 0}
     assert set(view["previous_source_path"]) == {"a/2020.txt"}
+
+
+def test_cross_year_needs_a_key_naming_one_place():
+    # 鼓楼区 is a district of 南京市 and of 徐州市: 江苏省鼓楼区民政局 may be either's
+    rows = [(rid, path, year, "江苏省鼓楼区民政局" if key == A else key, p) for rid, path, year, key, p in REPORTS]
+    assert cross_year_view(_reports(rows), REQUESTS).empty
 
 
 def test_cross_year_needs_agency_key():
@@ -127,3 +134,15 @@ def test_data_docs_offline_and_naming_source_paths(tmp_path):
     vendored = docs / "static" / "vendor"
     assert (vendored / "bootstrap" / "bootstrap.min.css").is_file()
     assert (vendored / "fontawesome" / "webfonts" / "fa-solid-900.woff2").is_file()
+
+
+def test_prose_is_not_held_against_a_total_its_own_row_contradicts():
+    from expectations.across import table_measures
+    review = pd.DataFrame(
+        [("r", "administrative_review", o, v) for o, v in
+         (("upheld", 1), ("corrected", 1), ("other", 0), ("pending", 0), ("total", 0))]      # misread: 1+1 != 0
+        + [("r", p, o, v) for p in ("litigation_direct", "litigation_after_review") for o, v in
+           (("upheld", 1), ("corrected", 0), ("other", 0), ("pending", 0), ("total", 1))],
+        columns=["report_id", "proceeding", "outcome", "value"]).astype({"value": "Int64"})
+    got = dict(zip(table_measures(None, review)["measure"], table_measures(None, review)["table"]))
+    assert pd.isna(got["administrative_review"]) and got["litigation"] == 2

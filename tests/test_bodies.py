@@ -210,3 +210,25 @@ def test_synth_corpus_paths_agree_with_their_reports(tmp_path):
             assert _eq(got[column], rec[column]), (rel, column)
         if not rec.get("path_conflict"):
             assert rel.startswith("/".join(dict.fromkeys(filter(None, (rec["province"], rec["city"], rec["county"]))))), rel
+
+
+def test_a_town_named_alone_takes_its_county_from_the_folders():
+    from transform.bodies import identify as ident
+    path = "江苏省/淮安市/涟水县/2021/t1.txt"
+    assert ident("城关镇人民政府", "", path).agency_key == "江苏省淮安市涟水县城关镇人民政府"
+    assert ident("涟水县城关镇人民政府", "", path).agency_key == "江苏省淮安市涟水县城关镇人民政府"
+    assert ident("城南街道办事处", "", path).agency_key == "江苏省淮安市涟水县城南街道办事处"
+    # folders naming the city only: which county's 城关镇 is not known
+    assert ident("城关镇人民政府", "", "江苏省/淮安市/2021/t1.txt").agency_key is None
+    # a bureau named without its place stays without a key (the city's or the county's?)
+    assert ident("民政局", "", path).agency_key is None
+
+
+def test_key_is_certain_when_it_names_one_place():
+    from transform.bodies import key_is_certain
+    assert key_is_certain("江苏省淮安市淮阴区人民政府办公室")
+    assert key_is_certain("江苏省淮安市民政局")
+    assert key_is_certain("江苏省淮安市涟水县城关镇人民政府")
+    assert not key_is_certain("和平区人民政府")            # 天津市's or 沈阳市's
+    assert not key_is_certain("江苏省鼓楼区财政局")         # 南京市's or 徐州市's
+    assert not key_is_certain(None)

@@ -243,3 +243,17 @@ def test_template_markers_need_chinese_words():
     assert _template_marks("2021") == _template_marks("1,234") == 0
     assert _template_marks("本年新制作数量") and _template_marks("制发件数")
     assert _template_marks("本年新制作数量") != _template_marks("制发件数")
+
+
+def test_agency_from_a_subtitle_without_brackets():
+    from extract.layout import strip_lines
+    from extract.report import find_title_and_agency
+
+    def agency(below):
+        lines = ["2019年政府信息公开工作年度报告", below, "一、总体情况"]
+        return find_title_and_agency(lines, strip_lines(lines), 2)[1]
+    assert agency("淮安区政府办公室") == "淮安区政府办公室"
+    assert agency("（淮安区政府办公室）") == "淮安区政府办公室"
+    # a date or a metadata line below the title names no body
+    assert agency("（2020年1月20日）") is None
+    assert agency("发布日期：2020-01-20") is None

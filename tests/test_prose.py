@@ -45,6 +45,55 @@ def test_ambiguous_sentences_are_not_compared(text):
     assert stated(text) == {}
 
 
+@pytest.mark.parametrize("text, expected", [
+    # 受理 is its own measure (new, or new and carried over); 受理并办结 is not compared
+    ("全年共受理政府信息公开申请125件，均在法定期限内予以答复。", {"accepted": 125}),
+    ("全年共受理并办结依申请公开43件。", {}),
+    ("全年共受理政府信息公开申请20件，其中本年新收18件，上年结转2件。",
+     {"accepted": 20, "new_received": 18, "carried_over": 2}),
+    # verbs and words of real reports
+    ("本年度共接收政府信息公开申请75件，均在法定期限内予以答复。", {"new_received": 75}),
+    ("本局本年度共收到各类政府信息公开申请86件（自然人66件、法人或其他组织21件）。", {"new_received": 86}),
+    ("我局2021年度收到公民、法人和其他组织提出的政府信息公开申请308件。", {"new_received": 308}),
+    ("收到自然人申请3件、法人或其他组织申请2件，共计收到政府信息公开申请5件。", {"new_received": 5}),
+    # thousands separators and full-width digits
+    ("年内共计收到信息公开申请2,566件，全部按期办结。", {"new_received": 2566}),
+    ("予以公开及部分公开１８１４件，占85.1%。", {"granted_or_partial": 1814}),
+    ("全年共收到涉及政府信息公开的行政复议申请18件，其中结果维持0件。", {"administrative_review": 18}),
+    # 累计 anchored to this year is this year's total
+    ("全年累计收到政府信息公开申请37件，较上年的70件增加33件。", {"new_received": 37}),
+    # the year before named as the origin of the carried-over requests
+    ("2020年度结转至本年度办理的申请10件。", {"carried_over": 10}),
+    ("上一年度结转4件，结转至2022年继续办理2件。", {"carried_over": 4}),
+])
+def test_more_plain_statements(text, expected):
+    assert stated(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a sentence whose first clause names another year speaks of that year throughout
+    "2020年，因政府信息公开被申请行政复议3件。",
+    "2020年，本单位共收到政府信息公开申请37件。",
+    "去年，共收到政府信息公开申请37件。",
+    # review and litigation together, or review cases of every kind
+    "涉及政府信息公开的行政复议和行政诉讼案件共5件。",
+    "全年办理各类行政复议案件1719件，行政应诉案件14件。",
+])
+def test_other_years_and_totals_of_several_measures_are_not_compared(text):
+    assert stated(text) == {}
+
+
+def test_review_figures_outside_section_four_need_a_sentence_about_disclosure():
+    from extract.prose import report_statements
+
+    def by_section(number, text):
+        return {s.measure: s.value for s in report_statements([(number, text)], 2021)}
+    assert by_section(1, "全年行政复议12件，行政诉讼3件。") == {}
+    assert by_section(4, "全年行政复议12件，行政诉讼3件。") == {"administrative_review": 12, "litigation": 3}
+    assert by_section(1, "因政府信息公开被申请行政复议2件，被提起行政诉讼1件。") == {
+        "administrative_review": 2, "litigation": 1}
+
+
 def test_the_sentence_is_quoted():
     (s,) = statements("前言。本年度共收到政府信息公开申请12件。后记。", 2021)
     assert s.sentence == "本年度共收到政府信息公开申请12件。"
@@ -63,27 +112,30 @@ def _prose(directory: Path, name: str):
 REAL_PROSE = {
     # 「全市共受理政府信息公开申请 3119 件，答复 3050 件（含上年度结转申请 34 件，另有 103 件顺延到下年度答复）」
     # 「政府信息公开行政复议 351 件，…；政府信息公开行政诉讼 46 件」: tables 3119, 34, 351, 26+20
-    "huaian_city_2024.pdf": {"new_received": 3119, "carried_over": 34,
+    # (受理 is read as its own measure, accepted: here the new requests)
+    "huaian_city_2024.pdf": {"accepted": 3119, "carried_over": 34,
                              "administrative_review": 351, "litigation": 46},
     # 「共受理政府信息公开申请859件，申请数量较去年回落12.3%；答复…805件（含上年度结转申请18件…）」
     # 「予以公开及部分公开258件，占33.9%；不予公开35件，占4.34%」「行政复议7件，诉讼9件」
-    "shanghai_office_2019.html": {"new_received": 859, "carried_over": 18, "granted_or_partial": 258,
+    "shanghai_office_2019.html": {"accepted": 859, "carried_over": 18, "granted_or_partial": 258,
                                   "denied": 35, "administrative_review": 7, "litigation": 9},
-    # 「全县全年共受理政府信息公开申请 749 件」: the table's 713 new + 36 carried over;
+    # 「全县全年共受理政府信息公开申请 749 件」: the table's 713 new + 36 carried over
+    # (accepted: either reading passes);
     # 「全县共办理相关案件 74 件」 (review and litigation together) is no single measure
-    "shuyang_county_2025.md.txt": {"new_received": 749},
+    "shuyang_county_2025.md.txt": {"accepted": 749},
 }
 SEED_PROSE = {
     "000_f50582dbfba29884.txt": {},
     "001_933a5e646555734d.txt": {},
-    # 「全年共受理并办结政府信息依申请公开18件,较去年同期增长55%,未发生行政复议、行政诉讼…」
-    "002_cdd85b7f6af27b20.txt": {"new_received": 18, "administrative_review": 0, "litigation": 0},
+    # 「全年共受理并办结政府信息依申请公开18件,较去年同期增长55%,未发生行政复议、行政诉讼…」:
+    # 受理并办结 (handled: new, carried over or processed?) is not compared
+    "002_cdd85b7f6af27b20.txt": {"administrative_review": 0, "litigation": 0},
     # 「收到依申请公开政府信息 4 条」「不予公开政府信息的情况未发生」「没有发生…行政复议、提起行政诉讼的情况」
     # (its table 3 has 1 不予公开: the prose and the table disagree)
     "003_cfbb34af7d24d30b.txt": {"new_received": 4, "denied": 0, "administrative_review": 0, "litigation": 0},
     # 「区政府共受理依申请公开41件,其中本年新收41件，上年结转0件」; 「2022年…被申请行政复议2件、
     # 提起行政诉讼0件」 names another year: not compared
-    "004_7e3cf29f5d278207.txt": {"new_received": 41, "carried_over": 0},
+    "004_7e3cf29f5d278207.txt": {"accepted": 41, "new_received": 41, "carried_over": 0},
 }
 
 

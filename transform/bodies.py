@@ -174,6 +174,8 @@ _ABBREVIATIONS = (
     (re.compile(r"^政府办(?![公事])"), "人民政府办公室"),
     (re.compile(r"^政府(?![办])"), "人民政府"),
 )
+# A body below the county: a town (镇, 乡) or a street office (街道), named first.
+_SUB_COUNTY_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道)(?:人民政府|政府|办事处|党委|$)")
 # A name that starts with a bare level (区维稳信访工作办公室: 「the district's」).
 _GENERIC_LEVELS = "省市区县旗"
 _NOT_GENERIC = ("市场", "区域", "县域", "省级", "市级", "区级", "县级", "市民", "区块")
@@ -349,6 +351,12 @@ def identify(agency: str | None, text: str = "", source_path: str | None = None)
             (place,) = from_path
             if place.names()[-1].endswith(name.generic):
                 key = place.prefix() + name.body
+        elif _SUB_COUNTY_RE.match(name.body) and from_path and len(from_path) == 1:
+            # a town or a street office (城关镇人民政府) is one body in its
+            # county: the folders' county, when they name one, completes it
+            (place,) = from_path
+            if place.county is not None:
+                key = place.prefix() + name.body
         return Body(key, *region)
 
     if from_path:
@@ -357,6 +365,17 @@ def identify(agency: str | None, text: str = "", source_path: str | None = None)
             return Body(_key(named, name), None, None, None)    # text and path disagree
         named = fitting
     return Body(_key(named, name), *_region(named))
+
+
+def key_is_certain(agency_key: str | None) -> bool:
+    """The key names one place only: its region prefix resolves to a single
+    place of the gazetteer.  A key that keeps what is certain of a name
+    several places bear (和平区人民政府, 江苏省鼓楼区财政局) may stand for
+    different bodies, so it is not enough to tell two reports are one body's."""
+    if not agency_key:
+        return False
+    name = split_name(agency_key)
+    return bool(name.chain) and len(resolve(name.chain)) == 1 and bool(name.body)
 
 
 def _region(places) -> tuple[str | None, str | None, str | None]:

@@ -143,13 +143,19 @@ def _money_header(st: Style, template: str, rng: random.Random) -> tuple[str, st
     return f"本年收费金额{lb}单位{colon}万元{rb}", "万元"
 
 
-def make_report(rng: random.Random, agency: Agency, year: int, layout: str, invalid: bool) -> Report:
+def make_report(rng: random.Random, agency: Agency, year: int, layout: str, invalid: bool,
+                truth: dict | None = None) -> Report:
+    """One report; `truth` (tables 2, 3 and 4 as figures) when the caller
+    made the figures itself (synth.blind.series: a body over several years)."""
     template = "2019" if year <= 2020 else "2021"
     from .content import make_active, make_requests, make_review
-    scale = _scale(agency, rng)
-    truth = {"requests": make_requests(rng, template, scale),
-             "review_litigation": make_review(rng, scale),
-             "active_disclosure": make_active(rng, template, scale)}
+    if truth is None:
+        scale = _scale(agency, rng)
+        truth = {"requests": make_requests(rng, template, scale),
+                 "review_litigation": make_review(rng, scale),
+                 "active_disclosure": make_active(rng, template, scale)}
+    else:
+        truth = copy.deepcopy(truth)
     st = make_style(rng, template, layout)
     printed_override: dict = {}
     # table 2: a blank/dash cell is fine
