@@ -1,7 +1,8 @@
 """Expectations across documents, evaluated over the whole warehouse.
 
 - ``prose_matches_tables`` (scope ``prose``): the figures a report's prose
-  states (extract.prose) against its tables 3 and 4.
+  states (extract.prose, read into the prose_figures dataset when the
+  report is parsed) against its tables 3 and 4.
 - ``carried_over_matches_previous_year`` (scope ``cross_year``): table 3's
   carried_over of a body's report of year N against carried_forward of its
   report of year N-1, per applicant column.
@@ -21,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from extract.prose import report_statements
 from transform.bodies import key_is_certain
 
 PROSE_COLUMNS = ("report_id", "source_path", "measure", "stated", "table", "residual", "hint", "sentence")
@@ -99,29 +99,23 @@ def table_measures(requests: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame
     return pd.concat(out, ignore_index=True)
 
 
-def prose_statements(reports: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
+def prose_statements(reports: pd.DataFrame, figures: pd.DataFrame | None) -> pd.DataFrame:
     """report_id, measure, stated, sentence: what each extracted report's
-    prose states (all its sections, in order)."""
-    rows = []
-    extracted = _extracted(reports)
-    years = dict(zip(extracted["report_id"], extracted["year"]))
-    if sections is not None and not sections.empty:
-        held = sections[sections["report_id"].isin(years.keys())].sort_values(["report_id", "number"])
-        for rid, part in held.groupby("report_id", sort=False):
-            year = years.get(rid)
-            year = None if year is None or pd.isna(year) else int(year)
-            numbered = [(None if pd.isna(n) else int(n), t) for n, t in zip(part["number"], part["text"])
-                        if isinstance(t, str)]
-            rows.extend((rid, s.measure, s.value, s.sentence) for s in report_statements(numbered, year))
-    return pd.DataFrame(rows, columns=["report_id", "measure", "stated", "sentence"])
+    prose states (the prose_figures dataset, read from the prose when the
+    report was parsed)."""
+    columns = ["report_id", "measure", "stated", "sentence"]
+    if figures is None or figures.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    held = figures[figures["report_id"].isin(_extracted(reports)["report_id"])]
+    return held[columns].astype({"measure": "str"}).reset_index(drop=True)
 
 
 def prose_view(reports: pd.DataFrame, requests: pd.DataFrame, review: pd.DataFrame,
-               sections: pd.DataFrame) -> pd.DataFrame:
+               figures: pd.DataFrame | None) -> pd.DataFrame:
     """One row per stated figure whose table figure is known: stated, table,
     residual = stated - table.  A statement whose table cell is blank is not
     compared (the counts suite already reports the blank)."""
-    stated = prose_statements(reports, sections)
+    stated = prose_statements(reports, figures)
     view = stated.merge(table_measures(requests, review), on=["report_id", "measure"], how="inner")
     view = view[view["table"].notna()].reset_index(drop=True)
     paths = dict(zip(_extracted(reports)["report_id"], _extracted(reports)["source_path"]))
@@ -209,8 +203,8 @@ def cross_year_view(reports: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFra
                                              "applicant": "string"})
 
 
-def across_views(reports, requests, review, sections) -> dict[str, pd.DataFrame]:
-    return {"prose": prose_view(reports, requests, review, sections),
+def across_views(reports, requests, review, figures) -> dict[str, pd.DataFrame]:
+    return {"prose": prose_view(reports, requests, review, figures),
             "cross_year": cross_year_view(reports, requests)}
 
 
@@ -234,14 +228,14 @@ def _validator(scope: str, docs_dir: str | None = None):
 
 
 def validate_across(reports: pd.DataFrame, requests: pd.DataFrame, review: pd.DataFrame,
-                    sections: pd.DataFrame, run_id: str | None = None,
+                    figures: pd.DataFrame | None, run_id: str | None = None,
                     docs_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """The validations rows of the expectations across documents over these
     frames (the whole warehouse): one GX validation per view."""
     from .validate import _validations_frame, current_run_id
 
     run_id = run_id or current_run_id()
-    views = across_views(reports, requests, review, sections)
+    views = across_views(reports, requests, review, figures)
     frames = []
     for scope, view in views.items():
         validator = _validator(scope, str(docs_dir) if docs_dir else None)
@@ -256,7 +250,7 @@ _READ = {
     "reports": None,
     "requests": ["report_id", "row", "applicant", "value"],
     "review_litigation": ["report_id", "proceeding", "outcome", "value"],
-    "sections": ["report_id", "number", "text"],
+    "prose_figures": ["report_id", "measure", "stated", "sentence"],
 }
 _ROWS = {"requests": ("row", sorted({r for rs in _REQUEST_MEASURES.values() for r in rs} | {"carried_forward"}))}
 
@@ -300,7 +294,7 @@ def refresh_staged(staging_dir: str | os.PathLike, run_id: str | None = None,
     if frames["reports"] is None:
         return 0
     rows = validate_across(frames["reports"], frames["requests"], frames["review_litigation"],
-                           frames["sections"], run_id=run_id, docs_dir=docs_dir)
+                           frames["prose_figures"], run_id=run_id, docs_dir=docs_dir)
     validations = staging_dir / "validations"
     for part in sorted(validations.glob("*.parquet")):
         table = pq.read_table(part)

@@ -383,6 +383,19 @@ PROSE = [
 ]
 
 
+def _stated_requests(t: Truth) -> str | None:
+    """The sentence of the opening that states table 3's totals, as real
+    reports do (checked by prose_matches_tables), in two of three reports.
+    Drawn from the report itself, not from rng, so that adding it left
+    every other draw of a seed's corpus as it was."""
+    new, carried = (t.requests.get(r, [None] * 7)[6] for r in ("new_received", "carried_over"))
+    if new is None or (t.year + len(t.agency)) % 3 == 0:
+        return None
+    if carried:
+        return f"本年度共新收政府信息公开申请{new}件，上年结转{carried}件。"
+    return f"全年共收到政府信息公开申请{new}件。"
+
+
 def report_parts(t: Truth, rng: random.Random) -> tuple[list[str], list[str], str]:
     """The report's head lines (title, agency, opening), its opening prose
     and its problems paragraph, drawn from rng (the document layouts use
@@ -391,6 +404,9 @@ def report_parts(t: Truth, rng: random.Random) -> tuple[list[str], list[str], st
                n3=rng.randint(1, 300))
     # the opening paragraph names the body in full (淮安市淮阴区人民政府办公室)
     prose1 = [PROSE[0].format(**sub)] + [p.format(**sub) for p in rng.sample(PROSE[1:], rng.randint(1, 3))]
+    stated = _stated_requests(t)
+    if stated:
+        prose1.insert(min(2, len(prose1)), stated)
     if rng.random() < 0.3:
         prose1.append(f"{t.year + 2}年我单位将继续深化政务公开工作。")
     problems = "一是公开意识有待加强。二是公开质量有待提高。下一步将进一步规范政府信息公开工作。"

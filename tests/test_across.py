@@ -58,12 +58,23 @@ def _sections(rows):
     return pd.DataFrame(rows, columns=["report_id", "number", "title", "text"])
 
 
+def _figures(sections: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """The prose_figures rows a parse writes for these sections."""
+    from extract.prose import report_statements
+
+    years = dict(zip(reports["report_id"], reports["year"]))
+    rows = [(rid, st.measure, st.value, st.sentence)
+            for rid, part in sections.groupby("report_id", sort=False)
+            for st in report_statements(list(zip(part["number"], part["text"])), int(years[rid]))]
+    return pd.DataFrame(rows, columns=["report_id", "measure", "stated", "sentence"])
+
+
 def test_validate_across_rows_and_statuses():
     sections = _sections([("a21", 1, "一、总体情况", "2021年，本机关共收到政府信息公开申请5件，上年结转3件。"),
                           ("b21", 1, "一、总体情况", "本年度新收政府信息公开申请1件。")])
     requests = pd.concat([REQUESTS, _requests([("a21", "new_received", "total", 4),
                                                ("b21", "new_received", "total", 1)])])
-    rows = validate_across(_reports(REPORTS), requests, None, sections, run_id="run-1")
+    rows = validate_across(_reports(REPORTS), requests, None, _figures(sections, _reports(REPORTS)), run_id="run-1")
     assert list(rows.columns) == ["report_id", "expectation", "success", "details", "scope", "run_id"]
     assert set(rows["run_id"]) == {"run-1"} and set(rows["scope"].astype(str)) <= set(SCOPES)
     got = {(r.report_id, r.expectation, r.scope): bool(r.success) for r in rows.itertuples()}
@@ -92,7 +103,7 @@ def test_refresh_staged_replaces_earlier_rows(tmp_path):
     import pyarrow.parquet as pq
 
     staged = tmp_path / "staging"
-    for d in ("reports", "requests", "review_litigation", "sections", "validations"):
+    for d in ("reports", "requests", "review_litigation", "prose_figures", "validations"):
         (staged / d).mkdir(parents=True)
     pq.write_table(pa.Table.from_pandas(_reports(REPORTS), preserve_index=False), staged / "reports" / "part-a.parquet")
     pq.write_table(pa.Table.from_pandas(REQUESTS, preserve_index=False), staged / "requests" / "part-a.parquet")

@@ -32,12 +32,14 @@ SPEC = ROOT.parent / "shared" / "spec" / "schema.md"
 # ---------------------------------------------------------------- written = declared
 
 def test_every_written_part_has_the_declared_schema(tmp_path):
-    """Frames of real extraction (the bundled samples), validated, written by
-    write_part into a version that is committed; and the empty parts a
-    commit writes for datasets without rows."""
+    """Frames of real extraction (the bundled samples and the seeds, whose
+    prose states figures), validated, written by write_part into a version
+    that is committed; and the empty parts a commit writes for datasets
+    without rows."""
     from expectations.validate import Validator, empty_validations, statuses
+    from tests.conftest import require_seeds
 
-    frames = build_frames(parse_files(discover(str(SAMPLES))))
+    frames = build_frames(parse_files(discover(str(SAMPLES)) + discover(str(require_seeds()))))
     validations = Validator().validate(frames)
     frames["reports"]["status"] = statuses(frames["reports"], validations)
     frames["validations"] = validations

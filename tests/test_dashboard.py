@@ -217,6 +217,33 @@ def test_report_page_shows_findings_and_tables(synth_warehouse, tmp_path):
         assert (text == "") if pd.isna(rec.value) else (float(text) == rec.value), (rec, text)
 
 
+def test_report_pages_are_written_again_only_when_they_change(synth_warehouse, tmp_path):
+    """A second build over the same version rewrites no report page; a page
+    whose signature no longer matches (its findings changed) is rewritten,
+    and a page of a report that no longer has findings is removed."""
+    import json
+
+    copy = tmp_path / "wh"
+    shutil.copytree(synth_warehouse, copy, symlinks=True)
+    pages = copy / "dashboard" / "reports"
+    build_dashboard(copy)
+    before = {p.name: p.stat().st_mtime_ns for p in pages.glob("*.html")}
+    assert len(before) >= 2
+    build_dashboard(copy)
+    assert {p.name: p.stat().st_mtime_ns for p in pages.glob("*.html")} == before
+    signatures = json.loads((pages / ".signatures.json").read_text())
+    assert set(signatures) == {name[:-len(".html")] for name in before}
+    changed = sorted(signatures)[0]
+    signatures[changed] = "findings of an earlier version"
+    stale = pages / "not-a-report-any-more.html"
+    stale.write_text("old")
+    (pages / ".signatures.json").write_text(json.dumps(signatures))
+    build_dashboard(copy)
+    after = {p.name: p.stat().st_mtime_ns for p in pages.glob("*.html")}
+    assert {n for n in after if after[n] != before.get(n)} == {f"{changed}.html"}
+    assert not stale.exists()
+
+
 # ---------------------------------------------------------------- the columns to come
 @pytest.fixture(scope="module")
 def full_contract_warehouse(synth_warehouse, tmp_path_factory):

@@ -19,7 +19,8 @@ from extract.templates import ACTIVE_METRICS, APPLICANTS, OUTCOMES, PROCEEDINGS,
 
 CATALOG = "xxgk.duckdb"
 # The datasets, and runs where a warehouse keeps them.
-VIEW_DATASETS = ("reports", "requests", "review_litigation", "active_disclosure", "sections", "validations", "runs")
+VIEW_DATASETS = ("reports", "requests", "review_litigation", "active_disclosure", "sections", "prose_figures",
+                 "validations", "runs")
 # What a cells view carries of its report.  `primary` is an SQL keyword:
 # is_primary (in reports too) says the same without quotes.
 REPORT_COLUMNS = ("agency", "agency_key", "province", "city", "county", "template", "status",

@@ -489,7 +489,22 @@ def _cells_by_report(frame: pd.DataFrame | None, row_cols: list[str], col: str) 
     return out
 
 
+PAGE_SIGNATURES = ".signatures.json"
+# Part of every page's signature: change it when a report page's layout
+# changes, so that every page is written again.
+PAGE_FORMAT = 1
+
+
 def _write_report_pages(snap: _Snapshot, reports: pd.DataFrame, ids: list[str], out: Path) -> None:
+    """A page per report in `ids`.  A page is written again only when what
+    it shows changed: its signature (the report's rows in `reports`, its
+    failed expectations, its parser version, PAGE_FORMAT; the cells follow
+    from the report's bytes and the parser) is kept in
+    reports/.signatures.json.  A nightly run that changes a few reports
+    rewrites a few pages, not the thousands a large warehouse has."""
+    import hashlib
+    import json
+
     from extract.templates import ACTIVE_ITEMS, ACTIVE_METRICS, OUTCOMES, PROCEEDINGS, REQUEST_ROWS
 
     pages = out / "reports"
@@ -499,33 +514,50 @@ def _write_report_pages(snap: _Snapshot, reports: pd.DataFrame, ids: list[str], 
     for old in pages.glob("*.html"):
         if old.name not in keep:
             old.unlink(missing_ok=True)
+    try:
+        signatures = json.loads((pages / PAGE_SIGNATURES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        signatures = {}
+    signatures = {rid: sig for rid, sig in signatures.items() if rid in wanted}
     if not ids:
+        _write(pages / PAGE_SIGNATURES, "{}")
         return
     flt = [("report_id", "in", sorted(wanted))]
     val = snap.read("validations", filters=flt + [("success", "=", False)])
-    req = _cells_by_report(snap.read("requests", filters=flt), ["row"], "applicant")
-    rev = _cells_by_report(snap.read("review_litigation", filters=flt), ["proceeding"], "outcome")
-    act = _cells_by_report(snap.read("active_disclosure", filters=flt), ["article", "item"], "metric")
     val_cols = [c for c in ("expectation", "scope", "details") if val is not None and c in val]
     fails_by: dict[str, list[tuple]] = {}
     if val is not None:
         for rid, *rest in zip(val["report_id"].tolist(), *(val[c].tolist() for c in val_cols)):
             fails_by.setdefault(rid, []).append(tuple(rest))
-    row_label = {r.key: r.canonical for r in REQUEST_ROWS}
-    row_order = [r.key for r in REQUEST_ROWS]
-    item_order = [(a, i) for a, i, *_ in ACTIVE_ITEMS]
-    metric_order = list(dict.fromkeys(m for t in ACTIVE_METRICS.values() for ms in t.values() for m in ms))
 
     meta_cols = [c for c in ("source_path", "status", "error_code", "error", "format", "layout", "encoding",
                              "template", "year", "agency", "agency_key", "province", "city", "county", "primary",
                              "notes") if c in reports]
-    rows_of = reports.loc[reports["report_id"].isin(wanted), ["report_id", *meta_cols]]
+    sig_cols = meta_cols + [c for c in ("parser_version",) if c in reports]
+    rows_of = reports.loc[reports["report_id"].isin(wanted), list(dict.fromkeys(["report_id", *sig_cols]))]
     groups: dict[str, list[dict]] = {}
     for rec in rows_of.to_dict("records"):
         groups.setdefault(rec["report_id"], []).append(rec)
+    todo: dict[str, str] = {}
     for rid, group in groups.items():
         # the holder of the content first (duplicates share its id)
         group.sort(key=lambda g: (g.get("status") == "rejected", str(g.get("source_path"))))
+        shown = repr(([[str(g.get(c)) for c in sig_cols] for g in group],
+                      sorted(map(repr, fails_by.get(rid, []))), val_cols, PAGE_FORMAT))
+        signature = hashlib.sha256(shown.encode("utf-8")).hexdigest()[:32]
+        if signatures.get(rid) != signature or not (pages / f"{rid}.html").is_file():
+            todo[rid] = signature
+    if todo:
+        flt = [("report_id", "in", sorted(todo))]
+        req = _cells_by_report(snap.read("requests", filters=flt), ["row"], "applicant")
+        rev = _cells_by_report(snap.read("review_litigation", filters=flt), ["proceeding"], "outcome")
+        act = _cells_by_report(snap.read("active_disclosure", filters=flt), ["article", "item"], "metric")
+    row_label = {r.key: r.canonical for r in REQUEST_ROWS}
+    row_order = [r.key for r in REQUEST_ROWS]
+    item_order = [(a, i) for a, i, *_ in ACTIVE_ITEMS]
+    metric_order = list(dict.fromkeys(m for t in ACTIVE_METRICS.values() for ms in t.values() for m in ms))
+    for rid, signature in todo.items():
+        group = groups[rid]
         main = group[0]
         meta = "".join(f"<tr><th>{_e(c)}</th><td>{_e(main[c])}</td></tr>" for c in meta_cols)
         if len(group) > 1:
@@ -551,7 +583,11 @@ def _write_report_pages(snap: _Snapshot, reports: pd.DataFrame, ids: list[str], 
                 f"<h2>Table 2 主动公开政府信息情况</h2>{t2}"
                 f"<h2>Table 3 收到和处理政府信息公开申请情况</h2>{t3}"
                 f"<h2>Table 4 行政复议、行政诉讼情况</h2>{t4}")
-        _write(pages / f"{rid}.html", _page(f"xxgk report {rid[:12]}", body, snap.version))
+        # a report's page names no warehouse version: it stays valid for
+        # every version whose rows for the report are the same
+        _write(pages / f"{rid}.html", _page(f"xxgk report {rid[:12]}", body, None))
+        signatures[rid] = signature
+    _write(pages / PAGE_SIGNATURES, json.dumps(signatures, sort_keys=True))
 
 
 # ------------------------------------------------------------------ page
@@ -575,8 +611,9 @@ nav a{margin-right:1em}
 
 
 def _page(title: str, body: str, version: str | None) -> str:
+    stamp = f'<meta name="xxgk-version" content="{_e(version)}">' if version is not None else ""
     return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{_e(title)}</title>'
-            f'<meta name="xxgk-version" content="{_e(version)}"><style>{CSS}</style></head><body>{body}</body></html>')
+            f'{stamp}<style>{CSS}</style></head><body>{body}</body></html>')
 
 
 def _write(path: Path, text: str) -> None:

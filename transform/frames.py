@@ -17,16 +17,17 @@ import pyarrow as pa
 from extract.normalise import CellError, is_empty, is_plain_figure, parse_count, parse_money_wan
 from extract.files import ParsedReport
 from extract.notes import Note
+from extract.prose import report_statements
 from transform.bodies import identify, region_text
 from extract.templates import (
     ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS, REQUEST_ROW_KEYS, active_items,
 )
 from transform.schema import (  # noqa: F401  (ARTICLES ... STATUSES: the vocabularies, imported from here too)
-    ARTICLES, CELL_ERROR_CODES, DATASETS, FILLED_LATER, ITEMS, MARKER, METRICS, NOT_FOUND, NOT_PLACED, ROW_KEYS, SCHEMAS,
-    STATUSES, VOCABULARIES, empty_frame, with_schema_columns,
+    ARTICLES, CELL_ERROR_CODES, DATASETS, FILLED_LATER, ITEMS, MARKER, METRICS, NOT_FOUND, NOT_PLACED, PROSE_MEASURES,
+    ROW_KEYS, SCHEMAS, STATUSES, VOCABULARIES, empty_frame, with_schema_columns,
 )
 
-PARSER_VERSION = "0.4.1"   # bumped whenever extraction (or a dataset's columns) changes: every report is parsed again
+PARSER_VERSION = "0.5.0"   # bumped whenever extraction (or a dataset's columns) changes: every report is parsed again
 
 # cell_error_code as category codes (-1: null)
 _CODE = {c: i for i, c in enumerate(CELL_ERROR_CODES)}
@@ -225,6 +226,7 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
     rev = _CellColumns(_key_columns("review_litigation"))
     act = _CellColumns(_key_columns("active_disclosure"))
     sec = {k: [] for k in ("report_id", "number", "title", "text")}
+    fig = {k: [] for k in ("report_id", "measure", "stated", "sentence")}
 
     first_path: dict[str, str] = {}
     for position, p in enumerate(batch):
@@ -280,6 +282,9 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         for number, title, text in e.sections:
             sec["report_id"].append(p.report_id); sec["number"].append(number)
             sec["title"].append(title); sec["text"].append(text)
+        for st in report_statements([(number, text) for number, _, text in e.sections], e.year):
+            fig["report_id"].append(p.report_id); fig["measure"].append(st.measure)
+            fig["stated"].append(st.value); fig["sentence"].append(st.sentence)
 
     report_ids = pa.array(rep["report_id"], type=pa.string())
     years = pa.array(rep["year"], type=pa.int64())
@@ -299,6 +304,12 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
             "number": int64_array(pa.array(sec["number"], type=pa.int64())),
             "title": string_array(pa.array(sec["title"], type=pa.large_string())),
             "text": string_array(pa.array(sec["text"], type=pa.large_string())),
+        }),
+        "prose_figures": pd.DataFrame({
+            "report_id": string_array(pa.array(fig["report_id"], type=pa.large_string())),
+            "measure": pd.Categorical(fig["measure"], categories=pd.Index(PROSE_MEASURES, dtype="str")),
+            "stated": int64_array(pa.array(fig["stated"], type=pa.int64())),
+            "sentence": string_array(pa.array(fig["sentence"], type=pa.large_string())),
         }),
     }
 

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from extract.normalise import COUNT_IS_MONEY, NOT_MONEY, NOT_WHOLE, UNIT_UNKNOWN, UNPARSEABLE
 from extract.notes import NOTE_CODES  # noqa: F401  (the notes' vocabulary)
+from extract.prose import MEASURES as PROSE_MEASURES
 from extract.templates import ACTIVE_ITEMS, ACTIVE_METRICS, APPLICANTS, OUTCOMES, PROCEEDINGS, REQUEST_ROWS, TEMPLATES
 
 # ---------------------------------------------------------------- vocabularies
@@ -90,6 +91,10 @@ SCHEMAS: dict[str, pa.Schema] = {
     "review_litigation": _cells(("proceeding", "outcome"), INT),
     "active_disclosure": _cells(("article", "item", "metric"), FLOAT),
     "sections": _schema(("report_id", STRING), ("number", INT), ("title", STRING), ("text", STRING)),
+    # the figures the prose states in so many words (extract.prose), read
+    # once when the report is parsed: the prose check over the whole
+    # warehouse compares them with the tables without reading the prose again
+    "prose_figures": _schema(("report_id", STRING), ("measure", KEY), ("stated", INT), ("sentence", STRING)),
     "validations": _schema(
         ("report_id", STRING), ("expectation", KEY), ("success", BOOL), ("details", STRING),
         # scope: which document(s) the expectation looked at (SCOPES);
@@ -123,6 +128,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     "review_litigation": {"proceeding": PROCEEDINGS, "outcome": OUTCOMES, "cell_error_code": CELL_ERROR_CODES},
     "active_disclosure": {"article": ARTICLES, "item": ITEMS, "metric": METRICS, "cell_error_code": CELL_ERROR_CODES},
     "validations": {"scope": SCOPES},
+    "prose_figures": {"measure": PROSE_MEASURES},
 }
 
 
