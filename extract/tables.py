@@ -302,6 +302,9 @@ def extract_requests(rows: list[Row]) -> TableResult:
     # label: 「2．其他」 over 「法律行政法规禁止公开」 names another row than
     # 「2．其他」 alone, and a label naming no row yet may be completed
     held: tuple[Row, tuple, str, str | None] | None = None
+    # a label left pending when a header is printed again inside the table
+    # (a page break splitting a wrapped row): it goes on after the header
+    carried: tuple[str | None, str] | None = None
 
     def take(row: Row, values, key: str) -> None:
         result.found = True
@@ -343,12 +346,16 @@ def extract_requests(rows: list[Row]) -> TableResult:
                     and settle(joined)):
                 continue
             settle()
+            if header and result.found and pending_text:
+                carried = (pending_key, pending_text)
             if header or (not labels and not joined):
                 pending_key, pending_text = None, ""
             elif not joined:
                 continue        # a group label only: a wrap goes on across it
-            elif opens:
-                pending_key, pending_text = key, joined
+            elif opens and (key is None or key not in result.cells or _NUMBERED_RE.match(joined)):
+                # (a fragment naming a row already read is the end of that
+                # row's label, wrapped below its figures: it opens nothing)
+                pending_key, pending_text, carried = key, joined, None
             elif pending_text:
                 pending_text += joined
                 pending_key = pending_key or match_text(pending_text)
@@ -361,6 +368,13 @@ def extract_requests(rows: list[Row]) -> TableResult:
                 header, opens, key, joined = _request_labels(tuple(rest[1:]))
         settle()
         own = key
+        if carried is not None and not pending_text:
+            pending_key, pending_text = carried
+        carried = None
+        if _NUMBERED_RE.match(joined):
+            # a numbered label starts its own: text pending before it is
+            # the tail of another row's label
+            pending_key, pending_text = None, ""
         if key is None and pending_text:
             key = match_text(pending_text + joined)
         if key is None:
@@ -536,35 +550,76 @@ def _review_outcome_rows(rows: list[Row]) -> dict | None:
     """Table 4 printed one figure per line, each beside its outcome, the
     proceedings named beside their group of five lines (centred, perhaps
     wrapped) or above it.  None unless the lines form three groups of the
-    five outcomes, each naming exactly one proceeding."""
+    five outcomes, each naming exactly one proceeding.
+
+    A cell stream (one cell per paragraph) puts the blank left by the
+    proceeding's merged cell after the figure of the line above: empty
+    cells after a line's one figure are not figures.  A name wrapped over
+    the group's lines with no fragment naming it alone (「行政诉讼（复议后」
+    over 「起诉）」) names the group by the fragments joined."""
     groups: list[dict] = []
     pending = None
+    pending_text: list[str] = []
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         named = next(filter(None, map(_proceeding_named, labels)), None)
-        outcome = next(filter(None, map(_outcome_of, labels)), None)
-        if printed:
-            if outcome is None or len(values) != 1:
+        outcomes = list(map(_outcome_of, labels))
+        outcome = next(filter(None, outcomes), None)
+        fragments = [label for label, o in zip(labels, outcomes) if o is None]
+        figures = list(values)
+        while len(figures) > 1 and is_empty(figures[-1]):
+            figures.pop()
+        # a line beside its outcome printing only a no-figure marker (or
+        # nothing in a cell stream) is a blank figure, not a header
+        figure_line = printed or (outcome is not None and len(figures) == 1)
+        if figure_line:
+            if outcome is None or len(figures) != 1:
                 return None
             if not groups or outcome in groups[-1]["cells"]:
-                groups.append({"cells": {}, "names": set()})
+                groups.append({"cells": {}, "names": set(), "text": pending_text})
+                pending_text = []
                 if pending:
                     groups[-1]["names"].add(pending)
                     pending = None
-            groups[-1]["cells"][outcome] = values[0]
+            groups[-1]["cells"][outcome] = figures[0]
+            groups[-1]["text"].extend(fragments)
             if named:
                 groups[-1]["names"].add(named)
-        elif named:
+            continue
+        unfinished = bool(groups) and len(groups[-1]["cells"]) < 5
+        if unfinished:
+            groups[-1]["text"].extend(fragments)
+        else:
+            pending_text.extend(fragments)
+        if named:
             # beside an unfinished group it names that group; after a
             # finished one (or before any) it heads the next
-            if groups and len(groups[-1]["cells"]) < 5 and not groups[-1]["names"]:
+            if unfinished and not groups[-1]["names"]:
                 groups[-1]["names"].add(named)
             else:
                 pending = named
+    for g in groups:
+        if not g["names"]:
+            joined = _proceeding_in("".join(g["text"]))
+            if joined:
+                g["names"].add(joined)
     if len(groups) != 3 or any(len(g["names"]) != 1 or len(g["cells"]) != 5 for g in groups):
         return None
     found = {next(iter(g["names"])): [g["cells"][o] for o in OUTCOMES] for g in groups}
     return found if set(found) == set(PROCEEDINGS) else None
+
+
+def _proceeding_in(text: str) -> str | None:
+    """The one proceeding a group's label fragments, joined, name."""
+    key = label_key(text)
+    found = set()
+    if "复议后起诉" in key:
+        found.add("litigation_after_review")
+    if "未经复议" in key or "直接起诉" in key:
+        found.add("litigation_direct")
+    if "行政复议" in key and "诉讼" not in key:
+        found.add("administrative_review")
+    return found.pop() if len(found) == 1 else None
 
 
 def _outcome_order(header: list[str]) -> list[str]:

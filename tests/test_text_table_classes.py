@@ -1,0 +1,121 @@
+"""Classes of text tables the blind corpus showed misread: each with a
+small hand-made input (no generator), read by the table readers."""
+from extract.layout import rows_paragraph, rows_spaced
+from extract.tables import extract_requests, extract_review
+
+NB = "\u00a0"
+
+
+def _paragraphs(cells: list[str]) -> list[str]:
+    lines = []
+    for c in cells:
+        lines += [c, ""]
+    return lines
+
+
+def test_review_one_per_line_cell_stream_merged_blank_after_figure():
+    # table 4 one figure per line, the proceeding a merged cell over five
+    # lines: a cell stream prints its covered position (a NBSP blank) at
+    # the start of each next line, i.e. right after the figure above
+    cells = ["类别", "数量"]
+    figures = {"行政复议": ["0", "64", "76", "0", "140"],
+               "行政诉讼（未经复议直接起诉）": ["26", "25", "31", "20", "102"],
+               "行政诉讼（复议后起诉）": ["32", "30", "1", "19", "82"]}
+    for name, values in figures.items():
+        for i, (label, v) in enumerate(zip(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"], values)):
+            cells += ([name] if i == 0 else [NB]) + [label, v]
+    res = extract_review(rows_paragraph(_paragraphs(cells)))
+    assert res.cells == {"administrative_review": ["0", "64", "76", "0", "140"],
+                         "litigation_direct": ["26", "25", "31", "20", "102"],
+                         "litigation_after_review": ["32", "30", "1", "19", "82"]}
+
+
+def test_review_one_per_line_blank_figure_never_shifts():
+    # a blank figure in a cell stream runs two outcomes into one row: the
+    # table may stay unread, but no figure may move to another outcome
+    cells = []
+    for name in ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"):
+        for i, label in enumerate(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]):
+            v = NB if (name == "行政复议" and label == "结果纠正") else "1"
+            cells += ([name] if i == 0 else [NB]) + [label, v]
+    res = extract_review(rows_paragraph(_paragraphs(cells)))
+    for proceeding, cells in res.cells.items():
+        assert cells in ([None] * 5, ["1", "", "1", "1", "1"] if proceeding == "administrative_review" else ["1"] * 5)
+
+
+SPACED_T4 = """\
+             类别             数量
+                    结果维持   0
+                    结果纠正   0
+  行政复议          其他结果   1
+                    尚未审结   0
+                    总计       1
+                    结果维持   2
+  行政诉讼（未经复  结果纠正   0
+  议直接起诉）      其他结果   0
+                    尚未审结   0
+                    总计       2
+                    结果维持   0
+  行政诉讼（复议后  结果纠正   0
+  起诉）            其他结果   0
+                    尚未审结   1
+                    总计       1
+"""
+
+
+def test_review_one_per_line_proceeding_wrapped_without_a_naming_fragment():
+    # 「行政诉讼（复议后」 over 「起诉）」: neither line names the proceeding alone
+    res = extract_review(rows_spaced(SPACED_T4.splitlines()))
+    assert res.cells == {"administrative_review": ["0", "0", "1", "0", "1"],
+                         "litigation_direct": ["2", "0", "0", "0", "2"],
+                         "litigation_after_review": ["0", "0", "0", "1", "1"]}
+
+
+HEADER = """\
+                                                                          申请人情况
+    （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四       法人或其他组织
+                              项之和）                  自然人   商业企业   科研机构   社会公益   法律服务   其他   总计
+                                                                                       组织       机构"""
+
+ROW = "{label:<40}  {v}     0     0     0     0     0     {v}"
+
+
+def _t3(body: list[str]) -> list[str]:
+    return HEADER.splitlines() + body
+
+
+def test_requests_label_split_by_page_break_and_repeated_header():
+    # a wrapped label's first line before a page break, the header printed
+    # again, then the rest of the label beside the figures
+    body = [ROW.format(label="一、本年新收政府信息公开申请数量", v=5),
+            ROW.format(label="（一）予以公开", v=1),
+            "                         （二）部分公开（区分",
+            "",
+            "                                      1",
+            "\f",
+            *HEADER.splitlines(),
+            ROW.format(label="                         处理的，只计这一情形", v=3),
+            ROW.format(label="1．属于国家秘密", v=0)]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["partially_granted"][0] == "3"
+    assert res.cells["denied_state_secret"][0] == "0"
+
+
+def test_requests_label_tail_below_figures_does_not_name_the_next_row():
+    # 「3．要求」 (figures) / 「提供公」 / 「开出版物」: the last fragment alone
+    # names the row already read; the next row 「4．无正」 / 「当理由大量」
+    # must not be taken for it
+    body = [ROW.format(label="                  1．信访举报投诉类申请", v=1),
+            ROW.format(label="                  3．要求", v=2),
+            "                  提供公",
+            "                  开出版物",
+            ROW.format(label="                  4．无正", v=7),
+            "                  当理由大量",
+            "                  反复申请",
+            ROW.format(label="                  5．要求行政机关确认", v=0),
+            "                  或重新出具已获取信息"]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["not_processed_publication"][0] == "2"
+    assert res.cells["not_processed_excessive"][0] == "7"
+    assert res.cells["not_processed_confirmation"][0] == "0"
+    assert not [n for n in res.notes if n.row == "not_processed_publication"]
