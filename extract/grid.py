@@ -297,6 +297,12 @@ def _kind_of_table(table: Table, rows: list[_GridRow]) -> str | None:
         # cut, is a part of table 3: the next part goes on with its labels)
         return "requests"
     if not any(r.printed for r in rows):
+        # a part of table 2 whose one row is printed blank (「行政事业性收费」
+        # under 「本年收费金额」, its cell empty) is table 2: a blank there
+        # is accepted, not a missing row
+        if any(r.values and any(map(_item_of, r.labels)) for r in rows) and any(
+                _metric_candidates(strip_cell(c.text)) for c in table.cells):
+            return "active"
         return None
     texts = [strip_cell(c.text) for c in table.cells]
     text = squash("".join(texts))

@@ -702,6 +702,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     header_text: list[str] = []     # labels since the last row of figures
     pending = None        # an item label whose figures are on the next line
     guide, deferred, widths = ColumnGuide(), [], {}
+    blank_rows = {}       # item -> its row's cell count, where every cell is printed empty
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         names_article, metrics, item = _active_labels(labels)
@@ -716,6 +717,8 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             # (a row naming its item with only 「无」 or 「-」 printed is a
             # row of table 2: a blank there is accepted, not lost)
             pending = item
+            if item is not None and values:
+                blank_rows[item] = len(values)
             continue
         block, header_text = "".join(header_text), []
         item = item or pending
@@ -747,4 +750,12 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             placed = [by_metric[m] for m in expected_metrics]
         _store(result, item, placed or [None] * len(expected_metrics), note, "active_disclosure")
     _place_deferred(result, guide, deferred, widths.get, "active_disclosure")
+    # A row naming its item with every cell printed empty, and no figures
+    # on a line of its own after it, is a row of blanks (accepted in table
+    # 2), when it has a cell for every metric: no cell can be misplaced.
+    for item, n_cells in blank_rows.items():
+        expected_metrics = ACTIVE_METRICS.get(template or "", {}).get(item[0])
+        if item not in result.cells and expected_metrics and n_cells >= len(expected_metrics):
+            result.found = True
+            _store(result, item, [""] * len(expected_metrics), None, "active_disclosure")
     return result

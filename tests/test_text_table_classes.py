@@ -119,3 +119,35 @@ def test_requests_label_tail_below_figures_does_not_name_the_next_row():
     assert res.cells["not_processed_excessive"][0] == "7"
     assert res.cells["not_processed_confirmation"][0] == "0"
     assert not [n for n in res.notes if n.row == "not_processed_publication"]
+
+
+def test_active_row_printed_blank_is_a_blank_not_a_missing_row():
+    # table 2 (2021): 「行政事业性收费」 with its one cell printed empty, as a
+    # cell stream and as one cell per line
+    from extract.layout import rows_tabcell
+    from extract.tables import extract_active
+    stream = ["第二十条第（八）项", "信息内容", "本年收费金额（单位：万元）", "行政事业性收费", NB]
+    res = extract_active(rows_paragraph(_paragraphs(stream)), "2021")
+    assert res.cells[("art20_8", "administrative_fees")] == [""]
+    tabbed = ["\t第二十条第（八）项", "", "\t信息内容", "\t本年收费金额（单位：万元）", "", "\t行政事业性收费", "\t", ""]
+    res = extract_active(rows_tabcell(tabbed), "2021")
+    assert res.cells[("art20_8", "administrative_fees")] == [""]
+    # too few cells for the row's metrics: not read as blanks
+    stream = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", NB]
+    res = extract_active(rows_paragraph(_paragraphs(stream)), "2021")
+    assert ("art20_1", "regulations") not in res.cells
+
+
+def test_active_grid_with_its_one_row_printed_blank_is_table_2():
+    # a part of table 2 as its own grid (DOCX, HTML, Markdown), its one row
+    # printed blank: the blank is accepted, not a row not found
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_active
+    grids = [Table([Cell("信息内容", 0, 0), Cell("本年处理决定数量", 0, 1, colspan=3),
+                    Cell("行政许可", 1, 0), Cell("12", 1, 1, colspan=3)], 2, 4),
+             Table([Cell("信息内容", 0, 0), Cell("本年收费金额(单位:元)", 0, 1, colspan=3),
+                    Cell("行政事业性收费", 1, 0), Cell("", 1, 1, colspan=3)], 2, 4)]
+    res = read_active(Document("docx", grids), "2021")
+    assert res.cells[("art20_5", "administrative_licensing")] == ["12"]
+    assert res.cells[("art20_8", "administrative_fees")] == [""]
+
