@@ -180,8 +180,12 @@ def rows_paragraph(lines: list[str], offset: int = 0, stripped: list[str] | None
     line of only NBSP is an empty cell, not a separator."""
     cells: list[tuple[str, int, int]] = []
     open_cell = False
+    last = len(lines) - 1
     for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
-        if not line.strip() and "\u00a0" not in line and "\u3000" not in line:
+        if not line.strip() and "\u00a0" not in line and "\u3000" not in line and not (
+                # spaces alone between two separators: an empty cell whose
+                # NBSP an encoding without one (GBK) turned into a space
+                line and 0 < i < last and not lines[i - 1] and not lines[i + 1]):
             open_cell = False
             continue
         if open_cell and text and cells[-1][0] and not is_value_like(text) and not is_value_like(cells[-1][0]):

@@ -151,3 +151,29 @@ def test_active_grid_with_its_one_row_printed_blank_is_table_2():
     assert res.cells[("art20_5", "administrative_licensing")] == ["12"]
     assert res.cells[("art20_8", "administrative_fees")] == [""]
 
+
+def test_cell_stream_blank_cell_printed_as_spaces():
+    # an encoding without NBSP (GBK) turns the NBSP of an empty cell into a
+    # space: a line of spaces alone between two separators is a cell
+    from extract.tables import extract_active
+    stream = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数",
+              "规章", "1", "0", "5", "行政规范性文件", "10", "3", " "]
+    res = extract_active(rows_paragraph(_paragraphs(stream)), "2021")
+    assert res.cells[("art20_1", "normative_documents")] == ["10", "3", ""]
+    assert res.cells[("art20_1", "regulations")] == ["1", "0", "5"]
+
+
+def test_agency_from_unbracketed_subtitle_and_signature_across_a_page_break():
+    from extract.layout import strip_lines
+    from extract.report import _signature, find_title_and_agency
+    lines = ["", "     2024年政府信息公开工作年度报告", "", "     张店区高沟镇人民政府", "",
+             "    根据《条例》规定，现公布本年度报告。", "一、总体情况"]
+    title, agency = find_title_and_agency(lines, strip_lines(lines), 6)
+    assert (title, agency) == ("2024年政府信息公开工作年度报告", "张店区高沟镇人民政府")
+    tail = ["六、其他需要报告的事项", "无。", "     张店区高沟镇人民政府", "", "     - 3 -", "\f",
+            "     2025年1月18日", "", "     - 4 -", "\f"]
+    assert _signature(strip_lines(tail)) == "张店区高沟镇人民政府"
+    lines = ["2024年政府信息公开工作年度报告", "",
+             "根据《中华人民共和国政府信息公开条例》规定，现公布张店区高沟镇人民政府2024年政府信息",
+             "公开工作年度报告。", "一、总体情况"]
+    assert find_title_and_agency(lines, strip_lines(lines), 4)[1] == "张店区高沟镇人民政府"
