@@ -171,7 +171,7 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
             pm = re.fullmatch(r"[（(](.{2,40})[)）]", below)
             if pm:
                 agency = clean_agency(pm[1])
-            elif len(below) <= 40 and not METADATA_LINE_RE.match(below):
+            elif len(below) <= 30 and not METADATA_LINE_RE.match(below) and not re.search(r"[《》“”]|报告|根据|依据", below):
                 # a subtitle line holding the name alone, unbracketed
                 agency = clean_agency(below)
         if not agency and pos > 0 and not METADATA_LINE_RE.match(head[pos - 1][1]):
