@@ -39,6 +39,17 @@ class Row:
             edges.append((end, width))
         return edges
 
+    @property
+    def spans(self) -> list[tuple[int, int]] | None:
+        """Space-aligned text only: each cell's (left, right) in display columns."""
+        if self.line is None:
+            return None
+        spans = []
+        for m in _CELL_RE.finditer(self.line):
+            left = display_width(self.line[:m.start()])
+            spans.append((left, left + display_width(m.group())))
+        return spans
+
 
 _PIPE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # A gap between space-aligned cells: an ideographic space, a tab, or two
@@ -225,7 +236,8 @@ def rows_spaced(lines: list[str], offset: int = 0, stripped: list[str] | None = 
         if not text:     # form feeds are stripped too: a page break alone is blank
             continue
         first = text[0]     # a page number starts with a dash, 第 or a digit
-        if (first in _PAGE_NUMBER_FIRST or first.isdecimal() or first.isspace()) and _PAGE_NUMBER_RE.match(line):
+        if (first in _PAGE_NUMBER_FIRST or first.isdecimal() or first.isspace()) and _PAGE_NUMBER_RE.match(line) \
+                and not _ends_cut_amount(raw_rows, lines, offset, i):
             continue
         line = line.replace("\f", "")
         cells = _CELL_RE.findall(line)
@@ -234,6 +246,19 @@ def rows_spaced(lines: list[str], offset: int = 0, stripped: list[str] | None = 
             cells = [strip_cell(c) for c in cells]
         raw_rows.append(Row(cells, offset + i, offset + i, line))
     return raw_rows
+
+
+_CUT_AMOUNT_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
+
+
+def _ends_cut_amount(raw_rows: list[Row], lines: list[str], offset: int, i: int) -> bool:
+    """A line of digits alone right below an amount cut after its decimal
+    point (「２５２３３．」 over 「１９」), no page break after it: the
+    amount's end, not a page number."""
+    if not raw_rows or offset + i - raw_rows[-1].last_line > 2:
+        return False
+    last = unicodedata.normalize("NFKC", raw_rows[-1].cells[-1]) if raw_rows[-1].cells else ""
+    return bool(_CUT_AMOUNT_RE.fullmatch(last)) and not any("\f" in ln for ln in lines[i:i + 3])
 
 
 # A space-aligned cell: text with single spaces inside, ended by a gap or the line end.

@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from .layout import Row
 from .patterns import CN_NUMBERING, CN_NUMERAL, DIGIT_NUMBERING, PAREN_NUMBERING, REVIEW_RE
-from .normalise import is_blank, is_empty, is_plain_figure, is_value_like, label_key, memoised
+from .normalise import is_blank, is_empty, is_plain_figure, is_value_like, label_key, memoised, squash
 from .notes import AMBIGUOUS_ROWS, NO_FIGURES, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .templates import (
     ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES,
@@ -690,6 +690,52 @@ def _drop_fillers(values, expected: int):
     return values
 
 
+_CUT_NUMBER_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
+_UNIT_FRAGMENTS = frozenset({"元", "万元", "亿元", "万", "（元）", "(元)", "（万元）", "(万元)"})
+
+
+def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int]]:
+    """Space-aligned text: a figure too wide for its column goes on below
+    it (「６５１１９０」 over 「００元」).  A line of figures alone (no label)
+    right below a row of figures, each under exactly one of that row's
+    figures and none under the same one, holds their ends: they are joined
+    to them.  Read alone the first part would be a wrong figure: where
+    they cannot be joined so, the row above is doubtful (the first lines of
+    such rows are returned with the rows)."""
+    out: list[Row] = []
+    doubtful: set[int] = set()
+    for row in rows:
+        prev = out[-1] if out else None
+        if (prev is not None and row.line is not None and prev.line is not None
+                and row.first_line - prev.last_line <= 2):
+            labels, values, printed = classify_row(row.cells)
+            p_labels, p_values, p_printed = classify_row(prev.cells)
+            fragment = (printed and not labels and len(values) == len(row.cells)) or (
+                # the unit alone went on below the amount
+                all(c in _UNIT_FRAGMENTS for c in row.cells))
+            # figures of the row above: its value cells, or an amount cut
+            # after its decimal point (「２５２３３．」 reads as no number)
+            figure_cells = ([j for j in range(len(prev.cells) - len(p_values), len(prev.cells))] if p_printed
+                            else [j for j, c in enumerate(prev.cells) if _CUT_NUMBER_RE.fullmatch(squash(c))])
+            if fragment and figure_cells:
+                spans, p_spans = row.spans, prev.spans
+                targets, under = [], False
+                for left, right in spans:
+                    over = [j for j in figure_cells if p_spans[j][0] < right and left < p_spans[j][1]]
+                    targets.append(over[0] if len(over) == 1 else None)
+                    under = under or bool(over)
+                if None not in targets and len(set(targets)) == len(targets):
+                    cells = list(prev.cells)
+                    for j, text in zip(targets, row.cells):
+                        cells[j] += text
+                    out[-1] = Row(cells, prev.first_line, row.last_line, prev.line)
+                    continue
+                if under:
+                    doubtful.add(prev.first_line)
+        out.append(row)
+    return out, doubtful
+
+
 def extract_active(rows: list[Row], template: str | None) -> TableResult:
     """Table 2: (article, item) -> raw cells in the template's metric order.
     result.extra['money_units'] gives the unit each money column's header
@@ -703,6 +749,9 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     pending = None        # an item label whose figures are on the next line
     guide, deferred, widths = ColumnGuide(), [], {}
     blank_rows = {}       # item -> its row's cell count, where every cell is printed empty
+    doubtful: set[int] = set()
+    if rows and rows[0].line is not None:
+        rows, doubtful = _join_wrapped_figures(rows)
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         names_article, metrics, item = _active_labels(labels)
@@ -744,6 +793,8 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             deferred.append((item, row, values, note))
             widths[item] = len(expected_metrics)
             continue
+        if row.first_line in doubtful:
+            placed, note = None, "a figure goes on below it, but not under one figure alone"
         guide.learn(row, values)
         if placed is not None and header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
             by_metric = dict(zip(header, placed))

@@ -177,3 +177,78 @@ def test_agency_from_unbracketed_subtitle_and_signature_across_a_page_break():
              "根据《中华人民共和国政府信息公开条例》规定，现公布张店区高沟镇人民政府2024年政府信息",
              "公开工作年度报告。", "一、总体情况"]
     assert find_title_and_agency(lines, strip_lines(lines), 4)[1] == "张店区高沟镇人民政府"
+
+
+def test_spaced_figure_wrapped_below_itself_is_joined():
+    # pdftotext -layout: an amount too wide for its column goes on below
+    # it; read alone, 「６５１１９０」 would be a wrong figure
+    from extract.tables import extract_active
+    lines = ["                第二十条第(九)项",
+             "    信息内容          采购项目数量      采购总金额",
+             "    政府集中采购           3            ６５１１９０",
+             "                                         ００元",
+             ""]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["3", "６５１１９０００元"]
+    # a line of figures that sits under no single figure is not joined
+    # a line of figures under no single figure of the row: the row is
+    # doubtful, not read
+    lines[3] = "                         ０００００００００００００"
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == [None, None]
+    assert res.notes
+
+
+def test_spaced_unit_wrapped_below_the_amount_is_joined():
+    from extract.tables import extract_active
+    lines = ["                第二十条第（九）项",
+             "    信息内容          采购项目      采购总金额",
+             "                      数量",
+             "    政府集中采购        493        476,818,200",
+             "                                       元"]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["493", "476,818,200元"]
+
+
+def test_grid_header_second_line_over_a_filler_column_keeps_the_unit():
+    # Markdown/HTML: 「采购总金」 over 「额(元)」, a 「——」 in a column the
+    # table does not use: the second line is header, its unit is read
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_active
+    rows = [["第二十条第（九）项", "", "", ""], ["", "采购项目", "采购总金", ""],
+            ["信息内容", "数量", "额(元)", "——"], ["政府集中采购", "203", "49,000,000", "——"]]
+    grid = Table([Cell(t, r, c) for r, row in enumerate(rows) for c, t in enumerate(row)], 4, 4)
+    res = read_active(Document("markdown", [grid]), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["203", "49,000,000"]
+    assert res.extra["money_units"] == {"procurement_amount": "元"}
+
+
+def test_grid_part_without_header_row_with_a_label_cell_not_spanning():
+    # table 3 continued on a page without its header (figures placed by
+    # position): one row's label cell does not span its two label columns
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_requests
+    cells = [Cell("三、本年度办理结果", 0, 0, rowspan=2), Cell("（一）予以公开", 0, 1, colspan=2)]
+    cells += [Cell(str(i), 0, 3 + i) for i in range(7)]
+    cells += [Cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 1, 1), Cell("", 1, 2)]
+    cells += [Cell(str(10 + i), 1, 3 + i) for i in range(7)]
+    res = read_requests(Document("pdf", [Table(cells, 2, 10)]))
+    assert res.cells["granted"] == [str(i) for i in range(7)]
+    assert res.cells["partially_granted"] == [str(10 + i) for i in range(7)]
+
+
+def test_spaced_amount_cut_after_its_decimal_point_is_joined():
+    # 「２５２３３．」 over 「１９」: the second line looks like a page number
+    from extract.tables import extract_active
+    lines = ["          第二十条第（八）项",
+             "       信息内容           本年收费金额（单位：",
+             "                                 万元）",
+             "    行政事业性收费                     ２５２３３．",
+             "                                               １９",
+             ""]
+    res = extract_active(rows_spaced(lines), "2021")
+    assert res.cells[("art20_8", "administrative_fees")] == ["２５２３３．１９"]
+    # a page number after a page's last line stays a page number
+    lines[4:] = ["", "                                      19", "\f"]
+    res = extract_active(rows_spaced(lines), "2021")
+    assert res.cells.get(("art20_8", "administrative_fees")) != ["２５２３３．19"]
