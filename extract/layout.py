@@ -255,10 +255,22 @@ def _ends_cut_amount(raw_rows: list[Row], lines: list[str], offset: int, i: int)
     """A line of digits alone right below an amount cut after its decimal
     point (「２５２３３．」 over 「１９」), no page break after it: the
     amount's end, not a page number."""
-    if not raw_rows or offset + i - raw_rows[-1].last_line > 2:
+    if not raw_rows or offset + i - raw_rows[-1].last_line > 2 or not raw_rows[-1].cells:
         return False
-    last = unicodedata.normalize("NFKC", raw_rows[-1].cells[-1]) if raw_rows[-1].cells else ""
-    return bool(_CUT_AMOUNT_RE.fullmatch(last)) and not any("\f" in ln for ln in lines[i:i + 3])
+    if any("\f" in ln for ln in lines[i:i + 3]):
+        return False
+    prev = raw_rows[-1]
+    last = unicodedata.normalize("NFKC", prev.cells[-1])
+    if _CUT_AMOUNT_RE.fullmatch(last):
+        return True
+    # digits under the last figure of the row above (「３３５５．１」 over
+    # 「８」): its end; read as a page number, the figure above would be cut
+    if not is_value_like(prev.cells[-1]) or prev.line is None:
+        return False
+    m = _CELL_RE.search(lines[i])
+    left, right = prev.spans[-1]
+    here = display_width(lines[i][:m.start()]) if m else 0
+    return bool(m) and left < here + display_width(m.group()) and here < right
 
 
 # A space-aligned cell: text with single spaces inside, ended by a gap or the line end.

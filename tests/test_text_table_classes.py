@@ -252,3 +252,16 @@ def test_spaced_amount_cut_after_its_decimal_point_is_joined():
     lines[4:] = ["", "                                      19", "\f"]
     res = extract_active(rows_spaced(lines), "2021")
     assert res.cells.get(("art20_8", "administrative_fees")) != ["２５２３３．19"]
+
+
+def test_spaced_amount_wrapped_after_a_decimal_digit_is_not_cut():
+    # 「３３５５．１」 over 「８」: read as a page number, the amount would be
+    # a wrong figure (3355.1 for 3355.18)
+    from extract.tables import extract_active
+    lines = ["          第二十条第（八）项",
+             "       信息内容             本年收费金额(单位:万元)",
+             "    行政事业性收费                              ３３５５．１",
+             "                                                          ８",
+             ""]
+    res = extract_active(rows_spaced(lines), "2021")
+    assert res.cells[("art20_8", "administrative_fees")] in (["３３５５．１８"], [None])
