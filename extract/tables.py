@@ -690,6 +690,8 @@ def _drop_fillers(values, expected: int):
     return values
 
 
+# the decimals of an amount cut before its decimal point (「．１５」)
+_DECIMALS_RE = re.compile(r"[.,]\d+(?:万?元|万)?")
 _CUT_NUMBER_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
 _UNIT_FRAGMENTS = frozenset({"元", "万元", "亿元", "万", "（元）", "(元)", "（万元）", "(万元)"})
 
@@ -712,7 +714,7 @@ def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int]]:
             p_labels, p_values, p_printed = classify_row(prev.cells)
             fragment = (printed and not labels and len(values) == len(row.cells)) or (
                 # the unit alone went on below the amount
-                all(c in _UNIT_FRAGMENTS for c in row.cells))
+                all(c in _UNIT_FRAGMENTS or _DECIMALS_RE.fullmatch(squash(c)) for c in row.cells))
             # figures of the row above: its value cells, or an amount cut
             # after its decimal point (「２５２３３．」 reads as no number)
             figure_cells = ([j for j in range(len(prev.cells) - len(p_values), len(prev.cells))] if p_printed

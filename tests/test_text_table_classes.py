@@ -265,3 +265,14 @@ def test_spaced_amount_wrapped_after_a_decimal_digit_is_not_cut():
              ""]
     res = extract_active(rows_spaced(lines), "2021")
     assert res.cells[("art20_8", "administrative_fees")] in (["３３５５．１８"], [None])
+
+
+def test_spaced_amount_cut_before_its_decimal_point_is_joined():
+    from extract.tables import extract_active
+    lines = ["        第二十条第（九）项",
+             "        信息内容          采购项目数量            采购总金额（万元）",
+             "  政府集中采购               ２８４               ２２，２９０",
+             "                                                     ．１５",
+             ""]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["２８４", "２２，２９０．１５"]
