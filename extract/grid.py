@@ -297,6 +297,12 @@ def _kind_of_table(table: Table, rows: list[_GridRow]) -> str | None:
         # cut, is a part of table 3: the next part goes on with its labels)
         return "requests"
     if not any(r.printed for r in rows):
+        # a part of table 2 whose one row is printed blank (「行政事业性收费」
+        # under 「本年收费金额」, its cell empty) is table 2: a blank there
+        # is accepted, not a missing row
+        if any(r.values and any(map(_item_of, r.labels)) for r in rows) and any(
+                _metric_candidates(strip_cell(c.text)) for c in table.cells):
+            return "active"
         return None
     texts = [strip_cell(c.text) for c in table.cells]
     text = squash("".join(texts))
@@ -344,6 +350,13 @@ def _place_positional(values: dict[int, str | None], expected: int) -> tuple[lis
     if len(cells) != expected or None in cells:
         return None, f"{len(cells)} cells for {expected} columns"
     return cells, None
+
+
+def _in_profile(values: dict[int, str | None], profile: list[int]) -> bool:
+    """The row has a cell in each of the profile's columns, and only empty
+    cells left of them (none right of them, none spanning into them)."""
+    return (all(values.get(c) is not None for c in profile)
+            and all(values[c] == "" and c < profile[0] for c in values if c not in profile))
 
 
 def _trace(trace: list | None, table: int, row: _GridRow, kind: str, role: str, **decision) -> None:
@@ -401,6 +414,7 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
             blank = None
             place(row, key)
 
+    profiles: dict[int, list[int]] = {}     # grid -> the columns its rows' figures were placed in
     for ti, _, table, rows in (analysed or analyse(doc)).of_kind("requests"):
         header = _Header(table.n_cols)
 
@@ -416,6 +430,15 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
             else:
                 placed, note = _place_positional(row.values, width)
                 how, columns = "position", _positional_columns(row.values, width)
+                profile = profiles.get(ti)
+                if placed is None and profile and _in_profile(row.values, profile):
+                    # a label cell that does not span its columns left an
+                    # empty cell beside it: the figures sit in the columns
+                    # every other row of this grid put them in
+                    placed, note = [row.values[c] for c in profile], None
+                    how, columns = "profile", profile
+            if placed is not None:
+                profiles.setdefault(ti, columns)
             _store(result, key, placed or [None] * width, note, "requests")
             if trace is not None:
                 _trace(trace, ti, row, "requests", "data", key=key, how=how, note=note,
@@ -566,7 +589,10 @@ def read_active(doc: Document, template: str | None, analysed: _Analysed | None 
                 next(filter(None, map(_item_of, reversed(row.labels))), None)
             if any(map(_names_article, row.labels)) and not row.printed:
                 header = _Header(table.n_cols)
-            if not row.printed and not (item is not None and row.values):
+            if (not row.printed and not (item is not None and row.values)) or (
+                    # labels over only fillers (「——」 in a column the table
+                    # does not use): the header's second line, no row
+                    item is None and row.labels and not any(v and not is_blank(v) for v in row.values.values())):
                 _trace(trace, ti, row, "active", "header", key=item)
                 header.add(row)
                 pending = item or pending

@@ -39,6 +39,17 @@ class Row:
             edges.append((end, width))
         return edges
 
+    @property
+    def spans(self) -> list[tuple[int, int]] | None:
+        """Space-aligned text only: each cell's (left, right) in display columns."""
+        if self.line is None:
+            return None
+        spans = []
+        for m in _CELL_RE.finditer(self.line):
+            left = display_width(self.line[:m.start()])
+            spans.append((left, left + display_width(m.group())))
+        return spans
+
 
 _PIPE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # A gap between space-aligned cells: an ideographic space, a tab, or two
@@ -180,8 +191,12 @@ def rows_paragraph(lines: list[str], offset: int = 0, stripped: list[str] | None
     line of only NBSP is an empty cell, not a separator."""
     cells: list[tuple[str, int, int]] = []
     open_cell = False
+    last = len(lines) - 1
     for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
-        if not line.strip() and "\u00a0" not in line and "\u3000" not in line:
+        if not line.strip() and "\u00a0" not in line and "\u3000" not in line and not (
+                # spaces alone between two separators: an empty cell whose
+                # NBSP an encoding without one (GBK) turned into a space
+                line and 0 < i < last and not lines[i - 1] and not lines[i + 1]):
             open_cell = False
             continue
         if open_cell and text and cells[-1][0] and not is_value_like(text) and not is_value_like(cells[-1][0]):
@@ -221,7 +236,8 @@ def rows_spaced(lines: list[str], offset: int = 0, stripped: list[str] | None = 
         if not text:     # form feeds are stripped too: a page break alone is blank
             continue
         first = text[0]     # a page number starts with a dash, 第 or a digit
-        if (first in _PAGE_NUMBER_FIRST or first.isdecimal() or first.isspace()) and _PAGE_NUMBER_RE.match(line):
+        if (first in _PAGE_NUMBER_FIRST or first.isdecimal() or first.isspace()) and _PAGE_NUMBER_RE.match(line) \
+                and not _ends_cut_amount(raw_rows, lines, offset, i):
             continue
         line = line.replace("\f", "")
         cells = _CELL_RE.findall(line)
@@ -230,6 +246,31 @@ def rows_spaced(lines: list[str], offset: int = 0, stripped: list[str] | None = 
             cells = [strip_cell(c) for c in cells]
         raw_rows.append(Row(cells, offset + i, offset + i, line))
     return raw_rows
+
+
+_CUT_AMOUNT_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
+
+
+def _ends_cut_amount(raw_rows: list[Row], lines: list[str], offset: int, i: int) -> bool:
+    """A line of digits alone right below an amount cut after its decimal
+    point (「２５２３３．」 over 「１９」), no page break after it: the
+    amount's end, not a page number."""
+    if not raw_rows or offset + i - raw_rows[-1].last_line > 2 or not raw_rows[-1].cells:
+        return False
+    if any("\f" in ln for ln in lines[i:i + 3]):
+        return False
+    prev = raw_rows[-1]
+    last = unicodedata.normalize("NFKC", prev.cells[-1])
+    if _CUT_AMOUNT_RE.fullmatch(last):
+        return True
+    # digits under the last figure of the row above (「３３５５．１」 over
+    # 「８」): its end; read as a page number, the figure above would be cut
+    if not is_value_like(prev.cells[-1]) or prev.line is None:
+        return False
+    m = _CELL_RE.search(lines[i])
+    left, right = prev.spans[-1]
+    here = display_width(lines[i][:m.start()]) if m else 0
+    return bool(m) and left < here + display_width(m.group()) and here < right
 
 
 # A space-aligned cell: text with single spaces inside, ended by a gap or the line end.

@@ -9,7 +9,7 @@ from itertools import chain, compress
 from . import grid, tables
 from .document import Document, Paragraph
 from .markdown import looks_like_markdown, read_markdown
-from .layout import strip_lines, to_rows
+from .layout import _PAGE_NUMBER_RE, strip_lines, to_rows
 from .patterns import REVIEW_RE
 from .normalise import label_key, memoised, squash, strip_cell
 from .notes import BOTH_TEMPLATES, Note
@@ -141,7 +141,7 @@ def find_year(text: str, head: list[str], title: str | None) -> int | None:
 _TITLE_RE = re.compile(r"^(?P<agency>.*?)(?:关于)?(?:(?P<year>20\d\d)\s*年度?)?(?:政府信息公开|政务公开)(?:工作)?(?:年度报告|年报)")
 # The opening sentence: 「本报告由XX根据…编制」, 「现将XX2020年政府信息公开工作年度报告…」.
 _AGENCY_BY_RE = re.compile(r"本报告(?:是)?由(?P<agency>[^，,。（(根依按]{2,40}?)(?:根据|依据|按照|依照|编制|制作)"
-                           r"|现将(?P<agency2>[^，,。（(]{2,40}?)(?:20\d\d)年度?(?:政府信息公开|政务公开)")
+                           r"|现(?:将|公布)(?P<agency2>[^，,。（(]{2,40}?)(?:20\d\d)年度?(?:政府信息公开|政务公开)")
 # A portal's breadcrumb, which may end in the report's own title.
 _CHROME_RE = re.compile(r"当前位置|您的位置|您现在的位置|首页\s*[>＞»]|[>＞»]\s*政府信息公开")
 # A date line under a signature: 「2021年1月20日」.
@@ -167,9 +167,13 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
         title = line
         agency = clean_agency(m["agency"])
         if not agency and pos + 1 < len(head):
-            pm = re.fullmatch(r"[（(](.{2,40})[)）]", head[pos + 1][1])
+            below = head[pos + 1][1]
+            pm = re.fullmatch(r"[（(](.{2,40})[)）]", below)
             if pm:
                 agency = clean_agency(pm[1])
+            elif len(below) <= 30 and not METADATA_LINE_RE.match(below) and not re.search(r"[《》“”]|报告|根据|依据", below):
+                # a subtitle line holding the name alone, unbracketed
+                agency = clean_agency(below)
         if not agency and pos > 0 and not METADATA_LINE_RE.match(head[pos - 1][1]):
             agency = clean_agency(head[pos - 1][1])
         if not agency and pos + 1 < len(head) and len(head[pos + 1][1]) <= 30 \
@@ -188,7 +192,9 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
 
 def _signature(stripped: list[str]) -> str | None:
     """The name signed above the closing date, among the last lines."""
-    tail = [text for text in stripped[-12:] if text]
+    # (a page break may fall between the name and the date: page numbers
+    # are no lines of the text)
+    tail = [text for text in stripped[-16:] if text and not _PAGE_NUMBER_RE.match(text)][-12:]
     for name, date in zip(tail, tail[1:]):
         if _DATE_LINE_RE.match(squash(date)):
             found = clean_agency(name)

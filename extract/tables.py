@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from .layout import Row
 from .patterns import CN_NUMBERING, CN_NUMERAL, DIGIT_NUMBERING, PAREN_NUMBERING, REVIEW_RE
-from .normalise import is_blank, is_empty, is_plain_figure, is_value_like, label_key, memoised
+from .normalise import is_blank, is_empty, is_plain_figure, is_value_like, label_key, memoised, squash
 from .notes import AMBIGUOUS_ROWS, NO_FIGURES, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .templates import (
     ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES,
@@ -302,6 +302,9 @@ def extract_requests(rows: list[Row]) -> TableResult:
     # label: 「2．其他」 over 「法律行政法规禁止公开」 names another row than
     # 「2．其他」 alone, and a label naming no row yet may be completed
     held: tuple[Row, tuple, str, str | None] | None = None
+    # a label left pending when a header is printed again inside the table
+    # (a page break splitting a wrapped row): it goes on after the header
+    carried: tuple[str | None, str] | None = None
 
     def take(row: Row, values, key: str) -> None:
         result.found = True
@@ -343,12 +346,16 @@ def extract_requests(rows: list[Row]) -> TableResult:
                     and settle(joined)):
                 continue
             settle()
+            if header and result.found and pending_text:
+                carried = (pending_key, pending_text)
             if header or (not labels and not joined):
                 pending_key, pending_text = None, ""
             elif not joined:
                 continue        # a group label only: a wrap goes on across it
-            elif opens:
-                pending_key, pending_text = key, joined
+            elif opens and (key is None or key not in result.cells or _NUMBERED_RE.match(joined)):
+                # (a fragment naming a row already read is the end of that
+                # row's label, wrapped below its figures: it opens nothing)
+                pending_key, pending_text, carried = key, joined, None
             elif pending_text:
                 pending_text += joined
                 pending_key = pending_key or match_text(pending_text)
@@ -361,6 +368,13 @@ def extract_requests(rows: list[Row]) -> TableResult:
                 header, opens, key, joined = _request_labels(tuple(rest[1:]))
         settle()
         own = key
+        if carried is not None and not pending_text:
+            pending_key, pending_text = carried
+        carried = None
+        if _NUMBERED_RE.match(joined):
+            # a numbered label starts its own: text pending before it is
+            # the tail of another row's label
+            pending_key, pending_text = None, ""
         if key is None and pending_text:
             key = match_text(pending_text + joined)
         if key is None:
@@ -536,35 +550,76 @@ def _review_outcome_rows(rows: list[Row]) -> dict | None:
     """Table 4 printed one figure per line, each beside its outcome, the
     proceedings named beside their group of five lines (centred, perhaps
     wrapped) or above it.  None unless the lines form three groups of the
-    five outcomes, each naming exactly one proceeding."""
+    five outcomes, each naming exactly one proceeding.
+
+    A cell stream (one cell per paragraph) puts the blank left by the
+    proceeding's merged cell after the figure of the line above: empty
+    cells after a line's one figure are not figures.  A name wrapped over
+    the group's lines with no fragment naming it alone (「行政诉讼（复议后」
+    over 「起诉）」) names the group by the fragments joined."""
     groups: list[dict] = []
     pending = None
+    pending_text: list[str] = []
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         named = next(filter(None, map(_proceeding_named, labels)), None)
-        outcome = next(filter(None, map(_outcome_of, labels)), None)
-        if printed:
-            if outcome is None or len(values) != 1:
+        outcomes = list(map(_outcome_of, labels))
+        outcome = next(filter(None, outcomes), None)
+        fragments = [label for label, o in zip(labels, outcomes) if o is None]
+        figures = list(values)
+        while len(figures) > 1 and is_empty(figures[-1]):
+            figures.pop()
+        # a line beside its outcome printing only a no-figure marker (or
+        # nothing in a cell stream) is a blank figure, not a header
+        figure_line = printed or (outcome is not None and len(figures) == 1)
+        if figure_line:
+            if outcome is None or len(figures) != 1:
                 return None
             if not groups or outcome in groups[-1]["cells"]:
-                groups.append({"cells": {}, "names": set()})
+                groups.append({"cells": {}, "names": set(), "text": pending_text})
+                pending_text = []
                 if pending:
                     groups[-1]["names"].add(pending)
                     pending = None
-            groups[-1]["cells"][outcome] = values[0]
+            groups[-1]["cells"][outcome] = figures[0]
+            groups[-1]["text"].extend(fragments)
             if named:
                 groups[-1]["names"].add(named)
-        elif named:
+            continue
+        unfinished = bool(groups) and len(groups[-1]["cells"]) < 5
+        if unfinished:
+            groups[-1]["text"].extend(fragments)
+        else:
+            pending_text.extend(fragments)
+        if named:
             # beside an unfinished group it names that group; after a
             # finished one (or before any) it heads the next
-            if groups and len(groups[-1]["cells"]) < 5 and not groups[-1]["names"]:
+            if unfinished and not groups[-1]["names"]:
                 groups[-1]["names"].add(named)
             else:
                 pending = named
+    for g in groups:
+        if not g["names"]:
+            joined = _proceeding_in("".join(g["text"]))
+            if joined:
+                g["names"].add(joined)
     if len(groups) != 3 or any(len(g["names"]) != 1 or len(g["cells"]) != 5 for g in groups):
         return None
     found = {next(iter(g["names"])): [g["cells"][o] for o in OUTCOMES] for g in groups}
     return found if set(found) == set(PROCEEDINGS) else None
+
+
+def _proceeding_in(text: str) -> str | None:
+    """The one proceeding a group's label fragments, joined, name."""
+    key = label_key(text)
+    found = set()
+    if "复议后起诉" in key:
+        found.add("litigation_after_review")
+    if "未经复议" in key or "直接起诉" in key:
+        found.add("litigation_direct")
+    if "行政复议" in key and "诉讼" not in key:
+        found.add("administrative_review")
+    return found.pop() if len(found) == 1 else None
 
 
 def _outcome_order(header: list[str]) -> list[str]:
@@ -635,6 +690,54 @@ def _drop_fillers(values, expected: int):
     return values
 
 
+# the decimals of an amount cut before its decimal point (「．１５」)
+_DECIMALS_RE = re.compile(r"[.,]\d+(?:万?元|万)?")
+_CUT_NUMBER_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
+_UNIT_FRAGMENTS = frozenset({"元", "万元", "亿元", "万", "（元）", "(元)", "（万元）", "(万元)"})
+
+
+def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int]]:
+    """Space-aligned text: a figure too wide for its column goes on below
+    it (「６５１１９０」 over 「００元」).  A line of figures alone (no label)
+    right below a row of figures, each under exactly one of that row's
+    figures and none under the same one, holds their ends: they are joined
+    to them.  Read alone the first part would be a wrong figure: where
+    they cannot be joined so, the row above is doubtful (the first lines of
+    such rows are returned with the rows)."""
+    out: list[Row] = []
+    doubtful: set[int] = set()
+    for row in rows:
+        prev = out[-1] if out else None
+        if (prev is not None and row.line is not None and prev.line is not None
+                and row.first_line - prev.last_line <= 2):
+            labels, values, printed = classify_row(row.cells)
+            p_labels, p_values, p_printed = classify_row(prev.cells)
+            fragment = (printed and not labels and len(values) == len(row.cells)) or (
+                # the unit alone went on below the amount
+                all(c in _UNIT_FRAGMENTS or _DECIMALS_RE.fullmatch(squash(c)) for c in row.cells))
+            # figures of the row above: its value cells, or an amount cut
+            # after its decimal point (「２５２３３．」 reads as no number)
+            figure_cells = ([j for j in range(len(prev.cells) - len(p_values), len(prev.cells))] if p_printed
+                            else [j for j, c in enumerate(prev.cells) if _CUT_NUMBER_RE.fullmatch(squash(c))])
+            if fragment and figure_cells:
+                spans, p_spans = row.spans, prev.spans
+                targets, under = [], False
+                for left, right in spans:
+                    over = [j for j in figure_cells if p_spans[j][0] < right and left < p_spans[j][1]]
+                    targets.append(over[0] if len(over) == 1 else None)
+                    under = under or bool(over)
+                if None not in targets and len(set(targets)) == len(targets):
+                    cells = list(prev.cells)
+                    for j, text in zip(targets, row.cells):
+                        cells[j] += text
+                    out[-1] = Row(cells, prev.first_line, row.last_line, prev.line)
+                    continue
+                if under:
+                    doubtful.add(prev.first_line)
+        out.append(row)
+    return out, doubtful
+
+
 def extract_active(rows: list[Row], template: str | None) -> TableResult:
     """Table 2: (article, item) -> raw cells in the template's metric order.
     result.extra['money_units'] gives the unit each money column's header
@@ -647,6 +750,10 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     header_text: list[str] = []     # labels since the last row of figures
     pending = None        # an item label whose figures are on the next line
     guide, deferred, widths = ColumnGuide(), [], {}
+    blank_rows = {}       # item -> its row's cell count, where every cell is printed empty
+    doubtful: set[int] = set()
+    if rows and rows[0].line is not None:
+        rows, doubtful = _join_wrapped_figures(rows)
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         names_article, metrics, item = _active_labels(labels)
@@ -661,6 +768,8 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             # (a row naming its item with only 「无」 or 「-」 printed is a
             # row of table 2: a blank there is accepted, not lost)
             pending = item
+            if item is not None and values:
+                blank_rows[item] = len(values)
             continue
         block, header_text = "".join(header_text), []
         item = item or pending
@@ -686,10 +795,20 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             deferred.append((item, row, values, note))
             widths[item] = len(expected_metrics)
             continue
+        if row.first_line in doubtful:
+            placed, note = None, "a figure goes on below it, but not under one figure alone"
         guide.learn(row, values)
         if placed is not None and header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
             by_metric = dict(zip(header, placed))
             placed = [by_metric[m] for m in expected_metrics]
         _store(result, item, placed or [None] * len(expected_metrics), note, "active_disclosure")
     _place_deferred(result, guide, deferred, widths.get, "active_disclosure")
+    # A row naming its item with every cell printed empty, and no figures
+    # on a line of its own after it, is a row of blanks (accepted in table
+    # 2), when it has a cell for every metric: no cell can be misplaced.
+    for item, n_cells in blank_rows.items():
+        expected_metrics = ACTIVE_METRICS.get(template or "", {}).get(item[0])
+        if item not in result.cells and expected_metrics and n_cells >= len(expected_metrics):
+            result.found = True
+            _store(result, item, [""] * len(expected_metrics), None, "active_disclosure")
     return result

@@ -1,0 +1,278 @@
+"""Classes of text tables the blind corpus showed misread: each with a
+small hand-made input (no generator), read by the table readers."""
+from extract.layout import rows_paragraph, rows_spaced
+from extract.tables import extract_requests, extract_review
+
+NB = "\u00a0"
+
+
+def _paragraphs(cells: list[str]) -> list[str]:
+    lines = []
+    for c in cells:
+        lines += [c, ""]
+    return lines
+
+
+def test_review_one_per_line_cell_stream_merged_blank_after_figure():
+    # table 4 one figure per line, the proceeding a merged cell over five
+    # lines: a cell stream prints its covered position (a NBSP blank) at
+    # the start of each next line, i.e. right after the figure above
+    cells = ["类别", "数量"]
+    figures = {"行政复议": ["0", "64", "76", "0", "140"],
+               "行政诉讼（未经复议直接起诉）": ["26", "25", "31", "20", "102"],
+               "行政诉讼（复议后起诉）": ["32", "30", "1", "19", "82"]}
+    for name, values in figures.items():
+        for i, (label, v) in enumerate(zip(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"], values)):
+            cells += ([name] if i == 0 else [NB]) + [label, v]
+    res = extract_review(rows_paragraph(_paragraphs(cells)))
+    assert res.cells == {"administrative_review": ["0", "64", "76", "0", "140"],
+                         "litigation_direct": ["26", "25", "31", "20", "102"],
+                         "litigation_after_review": ["32", "30", "1", "19", "82"]}
+
+
+def test_review_one_per_line_blank_figure_never_shifts():
+    # a blank figure in a cell stream runs two outcomes into one row: the
+    # table may stay unread, but no figure may move to another outcome
+    cells = []
+    for name in ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"):
+        for i, label in enumerate(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]):
+            v = NB if (name == "行政复议" and label == "结果纠正") else "1"
+            cells += ([name] if i == 0 else [NB]) + [label, v]
+    res = extract_review(rows_paragraph(_paragraphs(cells)))
+    for proceeding, cells in res.cells.items():
+        assert cells in ([None] * 5, ["1", "", "1", "1", "1"] if proceeding == "administrative_review" else ["1"] * 5)
+
+
+SPACED_T4 = """\
+             类别             数量
+                    结果维持   0
+                    结果纠正   0
+  行政复议          其他结果   1
+                    尚未审结   0
+                    总计       1
+                    结果维持   2
+  行政诉讼（未经复  结果纠正   0
+  议直接起诉）      其他结果   0
+                    尚未审结   0
+                    总计       2
+                    结果维持   0
+  行政诉讼（复议后  结果纠正   0
+  起诉）            其他结果   0
+                    尚未审结   1
+                    总计       1
+"""
+
+
+def test_review_one_per_line_proceeding_wrapped_without_a_naming_fragment():
+    # 「行政诉讼（复议后」 over 「起诉）」: neither line names the proceeding alone
+    res = extract_review(rows_spaced(SPACED_T4.splitlines()))
+    assert res.cells == {"administrative_review": ["0", "0", "1", "0", "1"],
+                         "litigation_direct": ["2", "0", "0", "0", "2"],
+                         "litigation_after_review": ["0", "0", "0", "1", "1"]}
+
+
+HEADER = """\
+                                                                          申请人情况
+    （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四       法人或其他组织
+                              项之和）                  自然人   商业企业   科研机构   社会公益   法律服务   其他   总计
+                                                                                       组织       机构"""
+
+ROW = "{label:<40}  {v}     0     0     0     0     0     {v}"
+
+
+def _t3(body: list[str]) -> list[str]:
+    return HEADER.splitlines() + body
+
+
+def test_requests_label_split_by_page_break_and_repeated_header():
+    # a wrapped label's first line before a page break, the header printed
+    # again, then the rest of the label beside the figures
+    body = [ROW.format(label="一、本年新收政府信息公开申请数量", v=5),
+            ROW.format(label="（一）予以公开", v=1),
+            "                         （二）部分公开（区分",
+            "",
+            "                                      1",
+            "\f",
+            *HEADER.splitlines(),
+            ROW.format(label="                         处理的，只计这一情形", v=3),
+            ROW.format(label="1．属于国家秘密", v=0)]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["partially_granted"][0] == "3"
+    assert res.cells["denied_state_secret"][0] == "0"
+
+
+def test_requests_label_tail_below_figures_does_not_name_the_next_row():
+    # 「3．要求」 (figures) / 「提供公」 / 「开出版物」: the last fragment alone
+    # names the row already read; the next row 「4．无正」 / 「当理由大量」
+    # must not be taken for it
+    body = [ROW.format(label="                  1．信访举报投诉类申请", v=1),
+            ROW.format(label="                  3．要求", v=2),
+            "                  提供公",
+            "                  开出版物",
+            ROW.format(label="                  4．无正", v=7),
+            "                  当理由大量",
+            "                  反复申请",
+            ROW.format(label="                  5．要求行政机关确认", v=0),
+            "                  或重新出具已获取信息"]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["not_processed_publication"][0] == "2"
+    assert res.cells["not_processed_excessive"][0] == "7"
+    assert res.cells["not_processed_confirmation"][0] == "0"
+    assert not [n for n in res.notes if n.row == "not_processed_publication"]
+
+
+def test_active_row_printed_blank_is_a_blank_not_a_missing_row():
+    # table 2 (2021): 「行政事业性收费」 with its one cell printed empty, as a
+    # cell stream and as one cell per line
+    from extract.layout import rows_tabcell
+    from extract.tables import extract_active
+    stream = ["第二十条第（八）项", "信息内容", "本年收费金额（单位：万元）", "行政事业性收费", NB]
+    res = extract_active(rows_paragraph(_paragraphs(stream)), "2021")
+    assert res.cells[("art20_8", "administrative_fees")] == [""]
+    tabbed = ["\t第二十条第（八）项", "", "\t信息内容", "\t本年收费金额（单位：万元）", "", "\t行政事业性收费", "\t", ""]
+    res = extract_active(rows_tabcell(tabbed), "2021")
+    assert res.cells[("art20_8", "administrative_fees")] == [""]
+    # too few cells for the row's metrics: not read as blanks
+    stream = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", NB]
+    res = extract_active(rows_paragraph(_paragraphs(stream)), "2021")
+    assert ("art20_1", "regulations") not in res.cells
+
+
+def test_active_grid_with_its_one_row_printed_blank_is_table_2():
+    # a part of table 2 as its own grid (DOCX, HTML, Markdown), its one row
+    # printed blank: the blank is accepted, not a row not found
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_active
+    grids = [Table([Cell("信息内容", 0, 0), Cell("本年处理决定数量", 0, 1, colspan=3),
+                    Cell("行政许可", 1, 0), Cell("12", 1, 1, colspan=3)], 2, 4),
+             Table([Cell("信息内容", 0, 0), Cell("本年收费金额(单位:元)", 0, 1, colspan=3),
+                    Cell("行政事业性收费", 1, 0), Cell("", 1, 1, colspan=3)], 2, 4)]
+    res = read_active(Document("docx", grids), "2021")
+    assert res.cells[("art20_5", "administrative_licensing")] == ["12"]
+    assert res.cells[("art20_8", "administrative_fees")] == [""]
+
+
+def test_cell_stream_blank_cell_printed_as_spaces():
+    # an encoding without NBSP (GBK) turns the NBSP of an empty cell into a
+    # space: a line of spaces alone between two separators is a cell
+    from extract.tables import extract_active
+    stream = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数",
+              "规章", "1", "0", "5", "行政规范性文件", "10", "3", " "]
+    res = extract_active(rows_paragraph(_paragraphs(stream)), "2021")
+    assert res.cells[("art20_1", "normative_documents")] == ["10", "3", ""]
+    assert res.cells[("art20_1", "regulations")] == ["1", "0", "5"]
+
+
+def test_agency_from_unbracketed_subtitle_and_signature_across_a_page_break():
+    from extract.layout import strip_lines
+    from extract.report import _signature, find_title_and_agency
+    lines = ["", "     2024年政府信息公开工作年度报告", "", "     张店区高沟镇人民政府", "",
+             "    根据《条例》规定，现公布本年度报告。", "一、总体情况"]
+    title, agency = find_title_and_agency(lines, strip_lines(lines), 6)
+    assert (title, agency) == ("2024年政府信息公开工作年度报告", "张店区高沟镇人民政府")
+    tail = ["六、其他需要报告的事项", "无。", "     张店区高沟镇人民政府", "", "     - 3 -", "\f",
+            "     2025年1月18日", "", "     - 4 -", "\f"]
+    assert _signature(strip_lines(tail)) == "张店区高沟镇人民政府"
+    lines = ["2024年政府信息公开工作年度报告", "",
+             "根据《中华人民共和国政府信息公开条例》规定，现公布张店区高沟镇人民政府2024年政府信息",
+             "公开工作年度报告。", "一、总体情况"]
+    assert find_title_and_agency(lines, strip_lines(lines), 4)[1] == "张店区高沟镇人民政府"
+
+
+def test_spaced_figure_wrapped_below_itself_is_joined():
+    # pdftotext -layout: an amount too wide for its column goes on below
+    # it; read alone, 「６５１１９０」 would be a wrong figure
+    from extract.tables import extract_active
+    lines = ["                第二十条第(九)项",
+             "    信息内容          采购项目数量      采购总金额",
+             "    政府集中采购           3            ６５１１９０",
+             "                                         ００元",
+             ""]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["3", "６５１１９０００元"]
+    # a line of figures that sits under no single figure is not joined
+    # a line of figures under no single figure of the row: the row is
+    # doubtful, not read
+    lines[3] = "                         ０００００００００００００"
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == [None, None]
+    assert res.notes
+
+
+def test_spaced_unit_wrapped_below_the_amount_is_joined():
+    from extract.tables import extract_active
+    lines = ["                第二十条第（九）项",
+             "    信息内容          采购项目      采购总金额",
+             "                      数量",
+             "    政府集中采购        493        476,818,200",
+             "                                       元"]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["493", "476,818,200元"]
+
+
+def test_grid_header_second_line_over_a_filler_column_keeps_the_unit():
+    # Markdown/HTML: 「采购总金」 over 「额(元)」, a 「——」 in a column the
+    # table does not use: the second line is header, its unit is read
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_active
+    rows = [["第二十条第（九）项", "", "", ""], ["", "采购项目", "采购总金", ""],
+            ["信息内容", "数量", "额(元)", "——"], ["政府集中采购", "203", "49,000,000", "——"]]
+    grid = Table([Cell(t, r, c) for r, row in enumerate(rows) for c, t in enumerate(row)], 4, 4)
+    res = read_active(Document("markdown", [grid]), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["203", "49,000,000"]
+    assert res.extra["money_units"] == {"procurement_amount": "元"}
+
+
+def test_grid_part_without_header_row_with_a_label_cell_not_spanning():
+    # table 3 continued on a page without its header (figures placed by
+    # position): one row's label cell does not span its two label columns
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_requests
+    cells = [Cell("三、本年度办理结果", 0, 0, rowspan=2), Cell("（一）予以公开", 0, 1, colspan=2)]
+    cells += [Cell(str(i), 0, 3 + i) for i in range(7)]
+    cells += [Cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 1, 1), Cell("", 1, 2)]
+    cells += [Cell(str(10 + i), 1, 3 + i) for i in range(7)]
+    res = read_requests(Document("pdf", [Table(cells, 2, 10)]))
+    assert res.cells["granted"] == [str(i) for i in range(7)]
+    assert res.cells["partially_granted"] == [str(10 + i) for i in range(7)]
+
+
+def test_spaced_amount_cut_after_its_decimal_point_is_joined():
+    # 「２５２３３．」 over 「１９」: the second line looks like a page number
+    from extract.tables import extract_active
+    lines = ["          第二十条第（八）项",
+             "       信息内容           本年收费金额（单位：",
+             "                                 万元）",
+             "    行政事业性收费                     ２５２３３．",
+             "                                               １９",
+             ""]
+    res = extract_active(rows_spaced(lines), "2021")
+    assert res.cells[("art20_8", "administrative_fees")] == ["２５２３３．１９"]
+    # a page number after a page's last line stays a page number
+    lines[4:] = ["", "                                      19", "\f"]
+    res = extract_active(rows_spaced(lines), "2021")
+    assert res.cells.get(("art20_8", "administrative_fees")) != ["２５２３３．19"]
+
+
+def test_spaced_amount_wrapped_after_a_decimal_digit_is_not_cut():
+    # 「３３５５．１」 over 「８」: read as a page number, the amount would be
+    # a wrong figure (3355.1 for 3355.18)
+    from extract.tables import extract_active
+    lines = ["          第二十条第（八）项",
+             "       信息内容             本年收费金额(单位:万元)",
+             "    行政事业性收费                              ３３５５．１",
+             "                                                          ８",
+             ""]
+    res = extract_active(rows_spaced(lines), "2021")
+    assert res.cells[("art20_8", "administrative_fees")] in (["３３５５．１８"], [None])
+
+
+def test_spaced_amount_cut_before_its_decimal_point_is_joined():
+    from extract.tables import extract_active
+    lines = ["        第二十条第（九）项",
+             "        信息内容          采购项目数量            采购总金额（万元）",
+             "  政府集中采购               ２８４               ２２，２９０",
+             "                                                     ．１５",
+             ""]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["２８４", "２２，２９０．１５"]
