@@ -791,12 +791,13 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         result.found = True
         result.span(row)
         placed, note = place(_drop_fillers(values, len(expected_metrics)), len(expected_metrics))
-        if placed is None and row.line is not None:
+        if row.first_line in doubtful:
+            # not placed by columns later either: one of its figures is cut
+            placed, note = None, "a figure goes on below it, but not under one figure alone"
+        elif placed is None and row.line is not None:
             deferred.append((item, row, values, note))
             widths[item] = len(expected_metrics)
             continue
-        if row.first_line in doubtful:
-            placed, note = None, "a figure goes on below it, but not under one figure alone"
         guide.learn(row, values)
         if placed is not None and header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
             by_metric = dict(zip(header, placed))

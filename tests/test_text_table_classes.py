@@ -276,3 +276,39 @@ def test_spaced_amount_cut_before_its_decimal_point_is_joined():
              ""]
     res = extract_active(rows_spaced(lines), "2019")
     assert res.cells[("art20_9", "centralized_procurement")] == ["２８４", "２２，２９０．１５"]
+
+
+def test_spaced_amount_cut_with_the_other_figure_printed_below_is_not_read():
+    # the count printed a line lower (centred in its cell) beside the end of
+    # the amount: 「１４３６．４」 over 「１６５ … ４」.  The line is under no
+    # single figure of the row, so the row is doubtful: neither 1436.4 nor
+    # the lone 1436.4 placed later by the columns the other rows use
+    from extract.tables import extract_active
+    lines = [
+        '                         第二十条第（一）项',
+        '        信息内容         本年新制作数   本年新公开数   对外公开总数',
+        '                              量             量             量',
+        '  规章                             ０             ０             ０',
+        '  规范性文件                       ０             ０           ４２',
+        '                         第二十条第（五）项',
+        '        信息内容         上一年项目数    本年增/减     处理决定数量',
+        '                              量',
+        '  行政许可                     ３５２           ＋５     ５５４６８',
+        '  其他对外管理服务事项         １７９         ＋３１     １３０２１',
+        '                         第二十条第（六）项',
+        '        信息内容         上一年项目数    本年增/减     处理决定数量',
+        '                              量',
+        '  行政处罚                     ２７４         ＋２０       ３２２８',
+        '  行政强制                     ３１２           ＋８           ６４',
+        '                         第二十条第（八）项',
+        '        信息内容         上一年项目数            本年增/减',
+        '                              量',
+        '  行政事业性收费                 ３２                          ＋５',
+        '                         第二十条第（九）项',
+        '        信息内容         采购项目数量           采购总金额',
+        '  政府集中采购                                         １４３６．４',
+        '                               １６５                            ４',
+        ""]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == [None, None]
+    assert res.cells[("art20_8", "administrative_fees")] == ["３２", "＋５"]
