@@ -77,23 +77,26 @@ def table_measures(requests: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame
                                                   (review, "proceeding", "outcome", _REVIEW_MEASURES, 4)):
         if frame is None or frame.empty:
             continue
-        cells = pd.DataFrame({"report_id": frame["report_id"].astype(str).to_numpy(),
-                              "key": frame[key].astype(str).to_numpy(),
-                              "is_total": (frame[column].astype(str) == "total").to_numpy(),
+        # report ids as integer codes: strings a million times over are slow
+        codes, ids = pd.factorize(frame["report_id"].astype("string"))
+        cells = pd.DataFrame({"rid": codes,
+                              "key": frame[key].astype("category"),
+                              "is_total": (frame[column].astype("category") == "total").to_numpy(bool),
                               "value": frame["value"].to_numpy(dtype="float64", na_value=np.nan)})
         totals = cells[cells["is_total"]].drop(columns="is_total")
-        parts = cells[~cells["is_total"]].groupby(["report_id", "key"])["value"].agg(["sum", "count"])
-        totals = totals.join(parts, on=["report_id", "key"])
+        parts = cells[~cells["is_total"]].groupby(["rid", "key"], observed=True)["value"].agg(["sum", "count"])
+        totals = totals.join(parts, on=["rid", "key"])
         # a row whose parts are all figures and do not add up to its total
         totals["broken"] = (totals["count"] == n_parts) & \
             totals["value"].notna() & (totals["sum"] != totals["value"])
         for measure, keys in measures.items():
             part = totals[totals["key"].isin(keys)]
-            grouped = part.groupby("report_id")
+            grouped = part.groupby("rid")
             summed = grouped["value"].sum(min_count=1)
             broken = grouped["broken"].any()
             summed[broken.reindex(summed.index).fillna(False).astype(bool).to_numpy()] = np.nan
-            out.append(pd.DataFrame({"report_id": summed.index, "measure": measure, "table": summed.to_numpy()}))
+            out.append(pd.DataFrame({"report_id": np.asarray(ids, dtype=object)[summed.index.to_numpy()],
+                                     "measure": measure, "table": summed.to_numpy()}))
     if not out:
         return pd.DataFrame({"report_id": [], "measure": [], "table": []})
     return pd.concat(out, ignore_index=True)
@@ -116,7 +119,12 @@ def prose_view(reports: pd.DataFrame, requests: pd.DataFrame, review: pd.DataFra
     residual = stated - table.  A statement whose table cell is blank is not
     compared (the counts suite already reports the blank)."""
     stated = prose_statements(reports, figures)
-    view = stated.merge(table_measures(requests, review), on=["report_id", "measure"], how="inner")
+    # only the reports whose prose states a figure need their tables' measures
+    stating = stated["report_id"].astype("string").unique()
+    requests, review = (None if f is None else f[f["report_id"].astype("string").isin(stating)]
+                        for f in (requests, review))
+    measures = table_measures(requests, review)
+    view = stated.merge(measures, on=["report_id", "measure"], how="inner")
     view = view[view["table"].notna()].reset_index(drop=True)
     paths = dict(zip(_extracted(reports)["report_id"], _extracted(reports)["source_path"]))
     view["source_path"] = view["report_id"].map(paths)
@@ -124,27 +132,26 @@ def prose_view(reports: pd.DataFrame, requests: pd.DataFrame, review: pd.DataFra
     view["residual"] = view["stated"] - view["table"]
     accepted = (view["measure"] == "accepted").to_numpy()
     if accepted.any():
-        carried = _carried_over(requests)
+        carried = _carried_over(measures)
         with_carried = view["table"] + view["report_id"].map(carried).astype("float64")
         view.loc[accepted & (view["stated"] == with_carried).to_numpy(), "residual"] = 0.0
-    view["hint"] = _hints(view, requests)
+    view["hint"] = _hints(view, measures)
     return view[list(PROSE_COLUMNS)].astype({"report_id": "string", "source_path": "string",
                                              "measure": "string", "hint": "string", "sentence": "string"})
 
 
-def _carried_over(requests: pd.DataFrame) -> pd.Series:
-    """report_id -> table 3's carried_over total."""
-    table = table_measures(requests, None)
-    table = table[table["measure"] == "carried_over"]
+def _carried_over(measures: pd.DataFrame) -> pd.Series:
+    """report_id -> table 3's carried_over total (from table_measures)."""
+    table = measures[measures["measure"] == "carried_over"]
     return pd.Series(table["table"].to_numpy(dtype="float64"), index=table["report_id"].to_numpy())
 
 
-def _hints(view: pd.DataFrame, requests: pd.DataFrame) -> list[str]:
+def _hints(view: pd.DataFrame, measures: pd.DataFrame) -> list[str]:
     """A word on a known reading of a mismatch: a 受理 figure that counts the
     carried-over requests too (new_received + carried_over)."""
     if view.empty:
         return []
-    table = table_measures(requests, None).pivot_table(index="report_id", columns="measure",
+    table = measures.pivot_table(index="report_id", columns="measure",
                                                        values="table", aggfunc="first")
     hints = []
     for rid, measure, stated, value in zip(view["report_id"], view["measure"], view["stated"], view["table"]):
@@ -184,7 +191,7 @@ def cross_year_view(reports: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFra
                             suffixes=("", "_prev"))
     if pairs.empty:
         return empty
-    cells = requests[requests["row"].astype(str).isin(("carried_over", "carried_forward"))]
+    cells = requests[requests["row"].astype("category").isin(("carried_over", "carried_forward")).to_numpy(bool)]
     cells = pd.DataFrame({"report_id": cells["report_id"].astype(str).to_numpy(),
                           "row": cells["row"].astype(str).to_numpy(),
                           "applicant": cells["applicant"].astype(str).to_numpy(),

@@ -61,6 +61,7 @@ _APPLICANT_NAMES = (("natural_person", "自然人"), ("commercial_enterprise", "
 
 
 @lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 12)
 def _applicant_of(text: str) -> str | None:
     """The applicant column a header cell names; also the first part of a
     name wrapped in a narrow cell (「商业企」), when it starts one name only."""
@@ -71,11 +72,13 @@ def _applicant_of(text: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+@lru_cache(maxsize=1 << 12)
 def _proceeding_in(text: str) -> str | None:
     key = squash(text)
     return next((p for p, pat in _PROCEEDING_WORDS if pat.search(key)), None)
 
 
+@lru_cache(maxsize=1 << 12)
 def _outcome_of(text: str) -> str | None:
     key = _key(text)
     hits = [o for o, p in _OUTCOME_WORDS if p.search(key)]
@@ -186,6 +189,10 @@ class _Header:
         self.rows: list[list[str]] = []
         self.cells: list[list[Cell | None]] = []
         self.open = True      # a data row closes the block; the next header row starts a new one
+        # _column's answers for the header as it stands: every data row under
+        # it asks the same questions
+        self._columns: dict[tuple[int, bool], list[str]] = {}
+        self.answers: dict = {}      # _by_header's, for the header as it stands
 
     def add(self, row: _GridRow) -> None:
         if not self.open:
@@ -195,6 +202,8 @@ class _Header:
                 return
             self.rows, self.cells = [], []
             self.open = True
+        self._columns = {}
+        self.answers = {}
         self.rows.append([strip_cell(c.text) if c is not None else "" for c in row.cells])
         self.cells.append(row.cells)
 
@@ -205,6 +214,9 @@ class _Header:
         """The header texts above col, top-down, each once.  filled: an
         empty header cell reads as the nearest cell left of it in its row
         (where merged cells reached us as empty cells: Markdown, text)."""
+        known = self._columns.get((col, filled))
+        if known is not None:
+            return known
         out: list[str] = []
         for row in self.rows:
             if col >= len(row):
@@ -214,6 +226,7 @@ class _Header:
                 text = next((t for t in reversed(row[:col]) if t), "")
             if text and (not out or out[-1] != text):
                 out.append(text)
+        self._columns[(col, filled)] = out
         return out
 
     def leaf(self, col: int, filled: bool = False) -> str:
@@ -241,7 +254,7 @@ class _Header:
         return list(out.values())
 
 
-def _by_header(row: _GridRow, header: _Header, name_of) -> dict | None:
+def _by_header(row: _GridRow, header: _Header, name_of, memo_key=None) -> dict | None:
     """name -> the column of the row's figure it names, by name_of(col,
     filled).  Read first from the header as printed, then with empty header
     cells read as merged ones (filled): a reading counts when each figure
@@ -250,7 +263,12 @@ def _by_header(row: _GridRow, header: _Header, name_of) -> dict | None:
     cells are spanned differently from the header's (hand-drawn tables) is
     read cell by cell when it has as many cells as the header has leaf
     cells over the same columns and each pair overlaps.  None: the header
-    does not name the row's cells."""
+    does not name the row's cells.
+
+    memo_key: what name_of depends on besides the header (None: do not
+    memoise).  The answer depends only on the header, name_of, the row's
+    cell spans and which cells are printed, so rows alike under one header
+    (most of a table's rows) are read once."""
     values = row.values
     spans: dict[int, list[int]] = {}
     for col in values:
@@ -258,6 +276,19 @@ def _by_header(row: _GridRow, header: _Header, name_of) -> dict | None:
             spans[col] = [col]
         elif spans:
             spans[max(spans)].append(col)
+    if memo_key is None:
+        return _by_header_uncached(values, spans, header, name_of)
+    key = (memo_key, tuple((tuple(cols), bool(values[col])) for col, cols in spans.items()))
+    known = header.answers.get(key, _MISSING)
+    if known is _MISSING:
+        known = header.answers[key] = _by_header_uncached(values, spans, header, name_of)
+    return dict(known) if known is not None else None
+
+
+_MISSING = object()
+
+
+def _by_header_uncached(values: dict, spans: dict[int, list[int]], header: _Header, name_of) -> dict | None:
     for filled in (False, True):
         names: dict = {}
         clash = False
@@ -420,7 +451,7 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
 
         def place(row: _GridRow, key: str, header=header, ti=ti) -> None:
             by_header = _by_header(row, header, lambda col, filled: _applicant_of(header.leaf(col, filled))
-                                   or _applicant_of(header.path(col, filled))) or {}
+                                   or _applicant_of(header.path(col, filled)), memo_key="applicants") or {}
             if len(by_header) == width:
                 placed = [row.values[by_header[a]] for a in APPLICANTS]
                 note = None if None not in placed else "a merged cell across applicant columns"
@@ -618,7 +649,7 @@ def read_active(doc: Document, template: str | None, analysed: _Analysed | None 
                                      or _metric_candidates(header.path(col, filled))) if m in expected]
                 return names[0] if len(names) == 1 else None
 
-            by_header = _by_header(row, header, metric_of) or {}
+            by_header = _by_header(row, header, metric_of, memo_key=("metrics", tuple(expected))) or {}
             extra = [col for col in row.values if col not in by_header.values()]
             if len(by_header) == len(expected) and all(
                     row.values[col] is None or row.values[col] == "" or is_blank(row.values[col]) for col in extra):

@@ -53,7 +53,6 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
              workers: int = os.cpu_count() or 1, keep: int = KEEP_VERSIONS) -> dict:
     """batch_size None: as many files per batch as keep `workers` busy to
     the end (see flows.defaults.split_batches)."""
-    from expectations.across import refresh_staged      # GX: imported when a run needs it
     from expectations.validate import current_run_id
 
     log = get_run_logger()
@@ -91,7 +90,9 @@ def xxgk_run(input_dir: str, out_dir: str, full: bool = False, wait: bool = Fals
                 staging.settle_primaries()      # over the whole version: the cross-year pairs need them
             with summary.timing("validate"):
                 # prose and cross-year checks over the whole new version, replacing earlier ones
-                refresh_staged(staging.dir, current_run_id(), docs_dir)
+                across = (check_across(str(staging.dir), current_run_id(), docs_dir) if in_flow else
+                          check_across.submit(str(staging.dir), current_run_id(), docs_dir).result())
+                log.info("checks across documents: %d findings and agreements", across)
             with summary.timing("write"):
                 staging.finish()        # the DuckDB catalog after the commit
                 summary.version = staging.commit(empty_datasets())
@@ -128,7 +129,20 @@ def process_batch(batch: FileBatch, staging_dir: str, tag: str, docs_dir: str | 
     """One batch (transform.batch.run_batch) on a worker; the flow asks its
     first batch only to build the Data Docs (built once a run)."""
     tuning.prepare_validation()
-    return run_batch(batch.entries, staging_dir, tag, docs_dir)
+    with tuning.batch_collection():
+        return run_batch(batch.entries, staging_dir, tag, docs_dir)
+
+
+@task(name="check-across-documents", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def check_across(staging_dir: str, run_id: str, docs_dir: str | None) -> int:
+    """The expectations across documents over the whole staged version
+    (expectations.across.refresh_staged), on a worker like a batch: a
+    worker has GX loaded already, the flow's process would import it for
+    this alone."""
+    from expectations.across import refresh_staged
+
+    tuning.prepare_validation()
+    return refresh_staged(staging_dir, run_id, docs_dir)
 
 
 def _in_flow(batches: list[list], staging_dir: str, docs_dir: str | None):

@@ -122,6 +122,37 @@ def test_imports_pause_the_collector_and_freeze_what_they_built(monkeypatch):
         gc.unfreeze()
 
 
+def test_a_batch_runs_with_the_collector_paused_and_collects_at_its_end(monkeypatch):
+    """gc-batches: no automatic pass inside a batch, cyclic garbage of the
+    batch freed at its end, what outlives the first batch frozen; switched
+    off, the collector is left as it was."""
+    import weakref
+
+    class Node:
+        pass
+
+    monkeypatch.setattr(tuning, "_batches_done", 0)
+    try:
+        with tuning.batch_collection():
+            assert not gc.isenabled()
+            cycle = Node()
+            cycle.me = cycle
+            alive = weakref.ref(cycle)
+            del cycle
+        assert gc.isenabled() and alive() is None, "the batch's cycles are freed at its end"
+        assert gc.get_freeze_count() > 0, "what outlived the first batch is frozen"
+        gc.unfreeze()
+        with tuning.batch_collection():
+            pass
+        assert gc.get_freeze_count() == 0, "only the first batch freezes"
+        monkeypatch.setenv("XXGK_TUNING_OFF", "gc-batches")
+        with tuning.batch_collection():
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def test_the_temporary_server_gets_prefects_ephemeral_settings():
     """server-ephemeral: the settings Prefect's own SubprocessASGIServer
     gives its server (prefect/server/api/server.py), read by create_app."""

@@ -99,6 +99,8 @@ class _Snapshot:
 
 # ------------------------------------------------------------------ html bits
 def _e(value) -> str:
+    if type(value) is str:      # the common case first: no pd.isna on every string
+        return html.escape(value)
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return ""
     return html.escape(str(value))
@@ -118,6 +120,13 @@ def _table(frame: pd.DataFrame, table_id: str, caption: str | None = None,
     cap = f"<caption>{_e(caption)}</caption>" if caption else ""
     return (f'<table class="numbers" id="{table_id}">{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _rows_table(columns: list[str], rows: list[tuple], table_id: str) -> str:
+    """_table for rows already in hand (a DataFrame per report page is slow)."""
+    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{_e(_fmt(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f'<table class="numbers" id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _fmt(v):
@@ -347,14 +356,15 @@ def _section_across(reports, failed, pages, scope_known: bool) -> str:
         x=alt.X("year:O", title="report year", axis=alt.Axis(labelAngle=0)), y=alt.Y("findings:Q", axis=_int_axis(long.groupby("year")["findings"].sum().max())),
         color=alt.Color("scope:N", scale=alt.Scale(domain=["cross_year", "prose"], range=["#2980b9", "#16a085"])),
     ).properties(width=260, height=180, title="disagreements by report year")
+    more = len(rows) - MAX_LISTED
+    shown = rows.head(MAX_LISTED)
     listing = pd.DataFrame({
-        "scope": rows["scope"], "expectation": rows["expectation"],
-        "report": [_report_link(r, pages, label=p) for r, p in zip(rows["report_id"], rows["source_path"])],
-        "agency": rows["agency"], "year": rows["year"], "details": rows["details"],
+        "scope": shown["scope"], "expectation": shown["expectation"],
+        "report": [_report_link(r, pages, label=p) for r, p in zip(shown["report_id"], shown["source_path"])],
+        "agency": shown["agency"], "year": shown["year"], "details": shown["details"],
     })
-    more = len(listing) - MAX_LISTED
     body = _pair(_svg(chart), _table(counts.reset_index(), "across-counts"))
-    body += _table(listing.head(MAX_LISTED), "across-list", raw_html=frozenset({"report"}))
+    body += _table(listing, "across-list", raw_html=frozenset({"report"}))
     if more > 0:
         body += _note(f"and {more} more")
     return _sec("across", title, body)
@@ -415,16 +425,33 @@ def _section_runs(snap) -> str:
 
 
 # ------------------------------------------------------------------ report pages
-def _report_link(report_id, pages: set, label=None, short=False) -> str:
+class _PageLinks:
+    """The reports that may have a page, and those the index links to.
+    Only linked pages are written: a page nobody can reach from the index
+    costs a file per report of a large warehouse for nothing."""
+
+    def __init__(self, allowed: list[str]):
+        self.allowed = set(allowed)
+        self.linked: dict[str, None] = {}
+
+    def link(self, report_id) -> bool:
+        if report_id in self.allowed:
+            self.linked.setdefault(report_id)
+            return True
+        return False
+
+
+def _report_link(report_id, pages: _PageLinks, label=None, short=False) -> str:
     text = _e(label) if label is not None and not pd.isna(label) else _e(str(report_id)[:12] if short else report_id)
-    if report_id in pages:
+    if pages.link(report_id):
         return f'<a href="reports/{_e(report_id)}.html">{text}</a>'
     return text
 
 
 def _page_ids(reports: pd.DataFrame, failed: pd.DataFrame) -> list[str]:
-    """Reports that get a page, most wanted first: those with a finding
-    across documents, then invalid, then rejected ones."""
+    """Reports that may get a page (when the index links to them), most
+    wanted first: those with a finding across documents, then invalid, then
+    rejected ones."""
     ids: dict[str, None] = {}
     if "scope" in failed:
         for r in failed.loc[failed["scope"].isin(["cross_year", "prose"]), "report_id"]:
@@ -444,55 +471,60 @@ def _first(*values):
 
 
 def _cell(value, raw, error) -> str:
-    shown = "" if value is None or pd.isna(value) else _e(_fmt(value))
-    title = f' title="raw: {_e(raw)}"' if isinstance(raw, str) else ""
-    if isinstance(error, str):
-        return f'<td class="num err"{title}>{shown}<span class="cell-error">{_e(error)}</span></td>'
+    """One table cell; figures need no escaping, the raw text and the
+    error do."""
+    shown = "" if value is None else html.escape(value) if isinstance(value, str) else _fmt(value)
+    title = f' title="raw: {html.escape(raw)}"' if raw else ""
+    if error:
+        return f'<td class="num err"{title}>{shown}<span class="cell-error">{html.escape(error)}</span></td>'
     return f'<td class="num"{title}>{shown}</td>'
 
 
-def _grid(cells: list[tuple] | None, row_order: list, col_order: list[str],
+_EMPTY_CELL = _cell(None, None, None)
+
+
+def _grid(cells: dict[tuple, str] | None, row_order: list, col_order: list[str],
           row_label, col_label, table_id: str) -> str:
-    """A table of cells given as (row, column, value, raw, cell_error):
-    rows in row_order (then any others as they come), columns likewise."""
+    """A table of cells given as {(row, column): cell html}: rows in
+    row_order (then any others as they come), columns likewise."""
     if not cells:
         return _note("no cells extracted")
-    lookup = {(r, c): (v, raw, err) for r, c, v, raw, err in cells}
-    seen_rows = list(dict.fromkeys(r for r, *_ in cells))
-    seen_cols = list(dict.fromkeys(c for _, c, *_ in cells))
+    seen_rows = list(dict.fromkeys(r for r, _ in cells))
+    seen_cols = list(dict.fromkeys(c for _, c in cells))
     rank = {k: i for i, k in enumerate(row_order)}
-    rows = sorted(seen_rows, key=lambda r: (rank.get(r, len(rank)), seen_rows.index(r)))
-    cols = [c for c in col_order if c in seen_cols] + [c for c in seen_cols if c not in col_order]
+    first = {r: i for i, r in enumerate(seen_rows)}
+    rows = sorted(seen_rows, key=lambda r: (rank.get(r, len(rank)), first[r]))
+    known = set(seen_cols)
+    cols = [c for c in col_order if c in known] + [c for c in seen_cols if c not in set(col_order)]
     head = "<th></th>" + "".join(f"<th>{_e(col_label(c))}</th>" for c in cols)
-    body = []
-    for r in rows:
-        tds = "".join(_cell(*lookup.get((r, c), (None, None, None))) for c in cols)
-        body.append(f"<tr><th>{_e(row_label(r))}</th>{tds}</tr>")
+    get = cells.get
+    body = [f"<tr><th>{_e(row_label(r))}</th>{''.join(get((r, c), _EMPTY_CELL) for c in cols)}</tr>"
+            for r in rows]
     return f'<table class="cells" id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def _cells_by_report(frame: pd.DataFrame | None, row_cols: list[str], col: str) -> dict[str, list[tuple]]:
-    """{report_id: [(row, column, value, raw, cell_error), ...]}, built in
-    one pass (pages are many; pandas per page is slow)."""
+def _cells_by_report(frame: pd.DataFrame | None, row_cols: list[str], col: str) -> dict[str, dict[tuple, str]]:
+    """{report_id: {(row, column): cell html}}, built in one pass over the
+    dataset (pages are many; pandas per page is slow)."""
     if frame is None or frame.empty:
         return {}
     n = len(frame)
     rows = (frame[row_cols[0]].tolist() if len(row_cols) == 1
             else list(zip(*(frame[c].tolist() for c in row_cols))))
-    values = [None if pd.isna(v) else v for v in frame["value"].tolist()]
+    values = frame["value"].astype(object).where(frame["value"].notna(), None).tolist()
     raws = frame["raw"].tolist() if "raw" in frame else [None] * n
     errors = frame["cell_error"].tolist() if "cell_error" in frame else [None] * n
-    out: dict[str, list[tuple]] = {}
+    out: dict[str, dict[tuple, str]] = {}
     for rid, r, c, v, raw, err in zip(frame["report_id"].tolist(), rows, frame[col].tolist(), values, raws, errors):
-        out.setdefault(rid, []).append((r, c, v, raw if isinstance(raw, str) else None,
-                                        err if isinstance(err, str) else None))
+        out.setdefault(rid, {})[(r, c)] = _cell(v, raw if isinstance(raw, str) else None,
+                                                err if isinstance(err, str) else None)
     return out
 
 
 PAGE_SIGNATURES = ".signatures.json"
 # Part of every page's signature: change it when a report page's layout
 # changes, so that every page is written again.
-PAGE_FORMAT = 1
+PAGE_FORMAT = 2
 
 
 def _write_report_pages(snap: _Snapshot, reports: pd.DataFrame, ids: list[str], out: Path) -> None:
@@ -548,6 +580,10 @@ def _write_report_pages(snap: _Snapshot, reports: pd.DataFrame, ids: list[str], 
         if signatures.get(rid) != signature or not (pages / f"{rid}.html").is_file():
             todo[rid] = signature
     if todo:
+        # Pages are written in place (a temporary file and a rename per page
+        # cost three times as much on thousands of pages); the signatures go
+        # first, so a build cut short rewrites every page next time.
+        (pages / PAGE_SIGNATURES).unlink(missing_ok=True)
         flt = [("report_id", "in", sorted(todo))]
         req = _cells_by_report(snap.read("requests", filters=flt), ["row"], "applicant")
         rev = _cells_by_report(snap.read("review_litigation", filters=flt), ["proceeding"], "outcome")
@@ -565,7 +601,7 @@ def _write_report_pages(snap: _Snapshot, reports: pd.DataFrame, ids: list[str], 
                      + "</td></tr>")
         fails = fails_by.get(rid)
         if fails:
-            fails_html = _table(pd.DataFrame(sorted(fails, key=lambda f: str(f[0])), columns=val_cols), "failed")
+            fails_html = _rows_table(val_cols, sorted(fails, key=lambda f: str(f[0])), "failed")
         else:
             fails_html = _note("no failed expectation")
         t3 = _grid(req.get(rid), row_order, list(APPLICANT_LABELS),
@@ -585,7 +621,7 @@ def _write_report_pages(snap: _Snapshot, reports: pd.DataFrame, ids: list[str], 
                 f"<h2>Table 4 行政复议、行政诉讼情况</h2>{t4}")
         # a report's page names no warehouse version: it stays valid for
         # every version whose rows for the report are the same
-        _write(pages / f"{rid}.html", _page(f"xxgk report {rid[:12]}", body, None))
+        (pages / f"{rid}.html").write_text(_page(f"xxgk report {rid[:12]}", body, None), encoding="utf-8")
         signatures[rid] = signature
     _write(pages / PAGE_SIGNATURES, json.dumps(signatures, sort_keys=True))
 
@@ -643,7 +679,7 @@ def build_dashboard(out_dir: str | os.PathLike) -> Path:
     failed = _failed(snap)
     scope_known = "scope" in snap.columns("validations")
     ids = _page_ids(reports, failed)
-    pages = set(ids)
+    pages = _PageLinks(ids)
 
     totals = pd.DataFrame([{"reports": len(reports),
                             **{s: int((reports["status"] == s).sum()) for s in STATUSES}}])
@@ -663,7 +699,7 @@ def build_dashboard(out_dir: str | os.PathLike) -> Path:
         _section_rejections(reports, pages),
         _section_runs(snap),
     ])
-    _write_report_pages(snap, reports, ids, out)
+    _write_report_pages(snap, reports, list(pages.linked), out)
     index = out / "index.html"
     _write(index, _page("xxgk data quality", body, snap.version))
     return index
