@@ -410,6 +410,7 @@ def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list, view) -> list
     rect = raw.FS_RECTF()
     ref = ctypes.byref(rect)
     get_box, is_gen = raw.FPDFText_GetLooseCharBox, raw.FPDFText_IsGenerated
+    textpage = tp.raw
     lines: list[list] = [[]]                     # [(top, char)] per pdfium line
     for i in range(n):
         ch = text[i]
@@ -417,19 +418,29 @@ def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list, view) -> list
             if lines[-1]:
                 lines.append([])
             continue
-        gen = is_gen(tp.raw, i)
-        if not get_box(tp.raw, i, ref):
+        if not get_box(textpage, i, ref):
             continue
         xa, ya = view(rect.left, rect.top)
         xb, yb = view(rect.right, rect.bottom)
-        box = (min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))      # x0, top, x1, bottom, as shown
-        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-        if not gen:
-            if any(g.take(ch, cx, cy, box) for g in grids):
-                continue
-        elif gen and any(g.rows[0] <= cy <= g.rows[-1] and g.cols[0] <= cx <= g.cols[-1] for g in grids):
-            continue
-        lines[-1].append((box[1], ch))
+        if xa > xb:
+            xa, xb = xb, xa
+        if ya > yb:
+            ya, yb = yb, ya
+        box = (xa, ya, xb, yb)      # x0, top, x1, bottom, as shown
+        cx, cy = (xa + xb) / 2, (ya + yb) / 2
+        inside = False
+        if not is_gen(textpage, i):
+            for g in grids:
+                if g.take(ch, cx, cy, box):
+                    inside = True
+                    break
+        else:
+            for g in grids:
+                if g.rows[0] <= cy <= g.rows[-1] and g.cols[0] <= cx <= g.cols[-1]:
+                    inside = True
+                    break
+        if not inside:
+            lines[-1].append((ya, ch))
     paras = []
     for line in lines:
         s = "".join(ch for _, ch in line).strip()
