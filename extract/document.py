@@ -40,11 +40,19 @@ class Table:
     def dense(self) -> list[list[Cell | None]]:
         """Every grid position -> the cell that covers it (a spanned cell
         covers several positions), None where no cell does."""
-        grid: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_rows, n_cols = self.n_rows, self.n_cols
+        grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
         for cell in self.cells:
-            for r in range(cell.row, min(cell.row + cell.rowspan, self.n_rows)):
-                for c in range(cell.col, min(cell.col + cell.colspan, self.n_cols)):
-                    grid[r][c] = cell
+            r0, c0 = cell.row, cell.col
+            if cell.rowspan == 1 and cell.colspan == 1:     # most cells: no loops
+                if r0 < n_rows and c0 < n_cols:
+                    grid[r0][c0] = cell
+                continue
+            c1 = min(c0 + cell.colspan, n_cols)
+            for r in range(r0, min(r0 + cell.rowspan, n_rows)):
+                row = grid[r]
+                for c in range(c0, c1):
+                    row[c] = cell
         return grid
 
     def rows_text(self) -> list[list[str]]:

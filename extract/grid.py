@@ -114,19 +114,24 @@ class _GridRow:
         start in it); only a row all of whose labels span it from above is
         named by them."""
         if self.own:
-            return _row_key(self.own)
-        return _row_key(self.labels) if self.labels else None
+            return _row_key(tuple(self.own))
+        return _row_key(tuple(self.labels)) if self.labels else None
 
 
 def _grid_rows(table: Table) -> list[_GridRow]:
     # each cell's text and kind once, however many positions it spans
-    text_of = {id(c): strip_cell(c.text) for c in table.cells}
-    kind_of = {k: _kind_of(t) if t else _EMPTY for k, t in text_of.items()}
+    text_of: dict[int, str] = {}
+    kind_of: dict[int | None, str] = {None: _EMPTY}
+    for c in table.cells:
+        t = strip_cell(c.text)
+        text_of[id(c)] = t
+        kind_of[id(c)] = _kind_of(t) if t else _EMPTY
+    text_of_get = text_of.get
     rows = []
     for r, dense in enumerate(table.dense()):
         ids = [id(c) if c is not None else None for c in dense]
-        texts = [text_of[i] if i is not None else None for i in ids]
-        kinds = [kind_of[i] if i is not None else _EMPTY for i in ids]
+        texts = [text_of_get(i) for i in ids]
+        kinds = [kind_of[i] for i in ids]
         # the label part ends where the first figure sits; a cell spanning
         # several columns counts once
         first_figure = next((i for i, k in enumerate(kinds) if k != _LABEL and k != _EMPTY), None)
@@ -345,8 +350,9 @@ def _kind_of_table(table: Table, rows: list[_GridRow]) -> str | None:
     return None
 
 
-def _row_key(labels: list[str]) -> str | None:
-    labels = strip_group_labels(labels)
+@lru_cache(maxsize=1 << 14)
+def _row_key(labels: tuple[str, ...]) -> str | None:
+    labels = strip_group_labels(list(labels))
     for label in reversed(labels):
         key = match_text(label)
         if key is not None:

@@ -228,10 +228,15 @@ class _TableInfo:
             self.kind = "data"
 
 
+_SPAN_RE = re.compile(r"\s*(\d+)")
+
+
 def _span(value: str | None) -> int:
     if not value:
         return 1
-    m = re.match(r"\s*(\d+)", value)
+    if value.isdigit():
+        return int(value)
+    m = _SPAN_RE.match(value)
     return int(m.group(1)) if m else 1
 
 
@@ -242,18 +247,20 @@ def _place(info: _TableInfo, spans: list[list[tuple[int, int]]], width: int | No
     n_rows = len(info.rows)
     taken: list[set[int]] = [set() for _ in range(n_rows)]
     cells: list[Cell] = []
+    append = cells.append
     for r, (row_spans, texts) in enumerate(zip(spans, info.texts)):
         c = 0
         used = taken[r]
         for i, ((rs, cs), text) in enumerate(zip(row_spans, texts)):
-            while c in used:
-                c += 1
+            if used:
+                while c in used:
+                    c += 1
             if cs < 0:  # huge
                 cs = 1 if width is None else max(1, width - c - sum(max(s, 1) for _, s in row_spans[i + 1:]))
             if rs > 1:
                 for rr in range(r + 1, r + rs):
                     taken[rr].update(range(c, c + cs))
-            cells.append(Cell(text=text, row=r, col=c, rowspan=rs, colspan=cs))
+            append(Cell(text, r, c, rs, cs))
             c += cs
     return cells
 
