@@ -75,6 +75,7 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE = re.compile(r"[，,；;：:（）()【】\[\]。]")
 _PART = re.compile(r"[、]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?")
 # phrases that name another year as part of this year's measures
 _OWN_YEAR_PHRASES = re.compile(r"(?:上一?年度?|去年)结转|结转(?:至|到)?下一?年度?|顺延(?:至|到)下一?年度?|下一?年度?(?:继续)?办理")
@@ -114,7 +115,7 @@ def _normalise(text: str) -> str:
     (「２，５６６件」, 「2,566件」 are 2566)."""
     text = text.translate(_FULLWIDTH_DIGITS)
     text = _THOUSANDS.sub("", text)
-    text = re.sub(r"(?m)^[ \t]*-[ \t]*\d+[ \t]*-[ \t]*(?:\n|$)", "", text)
+    text = _PAGE_MARKER.sub("", text)
     lines = [line.strip() for line in text.splitlines()]
     out = []
     for line in lines:
@@ -122,9 +123,15 @@ def _normalise(text: str) -> str:
             out.append("\n")
             continue
         # a line ending a sentence keeps its break; others run on
-        heading = re.match(r"[（(]\s*[一二三四五六七八九十\d]+\s*[)）][^。]*$", line)
-        out.append(line + ("\n" if heading or re.search(r"[。！？!?：:]$", line) else ""))
-    return re.sub(r"\n+", "\n", "".join(out))
+        heading = _HEADING_LINE.match(line)
+        out.append(line + ("\n" if heading or _SENTENCE_END.search(line) else ""))
+    return _NEWLINES.sub("\n", "".join(out))
+
+
+_PAGE_MARKER = re.compile(r"(?m)^[ \t]*-[ \t]*\d+[ \t]*-[ \t]*(?:\n|$)")
+_HEADING_LINE = re.compile(r"[（(]\s*[一二三四五六七八九十\d]+\s*[)）][^。]*$")
+_SENTENCE_END = re.compile(r"[。！？!?：:]$")
+_NEWLINES = re.compile(r"\n+")
 
 
 def statements(text: str | None, year: int | None = None) -> list[Statement]:
@@ -147,6 +154,8 @@ def report_statements(sections, year: int | None = None) -> list[Statement]:
             sentence = sentence.strip()
             if not sentence:
                 continue
+            if not _DIGIT.search(sentence) and not _ZERO.search(sentence):
+                continue        # no figure and no 未发生: no clause of it states a measure
             about_disclosure = number in (None, 4) or _DISCLOSURE.search(sentence) is not None
             for clause in _CLAUSE.split(sentence):
                 sts = _clause_statements(clause, sentence, year)
@@ -180,10 +189,13 @@ def _other_years(plain: str, year: int | None) -> bool:
     return False
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _clause_statements(clause: str, sentence: str, year: int | None) -> list[Statement] | None:
     """The clause's statements; None when the clause sets another year as
     the time of the rest of its sentence."""
-    plain = re.sub(r"\s+", "", clause)
+    plain = _SPACES.sub("", clause)
     if not plain:
         return []
     # the report's own year is no other year; any other year makes the clause ambiguous
