@@ -20,7 +20,7 @@ from .normalise import is_blank, label_key, squash, strip_cell
 from .notes import COLUMNS_NOT_FOUND, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .tables import TableResult, _is_request_header, _NUMBERED_RE, _item_of, _kind_of, _metric_candidates, \
     _names_article, _store, \
-    match_text, _LABEL, _EMPTY, _FIGURE, strip_group_labels
+    label_goes_on, match_text, _LABEL, _EMPTY, _FIGURE, strip_group_labels
 from .templates import ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS
 from .units import header_money_unit
 
@@ -394,10 +394,15 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
         row, text, key, place, ti = held
         held = None
         if continuation is not None:
-            completed = match_text(text + "".join(strip_group_labels(continuation.own or continuation.labels)))
+            text += "".join(strip_group_labels(continuation.own or continuation.labels))
+            completed = match_text(text)
             if completed is not None:
-                result.found = True
-                place(row, completed)
+                if label_goes_on(text):
+                    # 「(六)其」 + 「他」 names 「其他」 until 「处理」 follows
+                    held = (row, text, completed, place, ti)
+                else:
+                    result.found = True
+                    place(row, completed)
                 return True
         if key is not None:
             result.found = True
@@ -495,6 +500,9 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                 place_blank()
             elif key is None and pending:
                 key = match_text(pending + own_text)
+                if key is not None and label_goes_on(pending + own_text):
+                    own_text = pending + own_text       # and may go on below: held with it
+                    own = key
             pending = ""
             if own_text and (key is None or key == own):
                 held = (row, own_text, key, place, ti)

@@ -153,6 +153,17 @@ def match_text(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 12)
+def label_goes_on(text: str) -> bool:
+    """Whether a label (or the fragments of one joined) could be the start
+    of another row's label: 「（六）其」 over 「他」 names 「其他」 (a 2021
+    row) until the next line, 「处理」, makes it 「其他处理」 (the 2019 row)."""
+    key = label_key(text)
+    found = match_text(text)
+    return bool(key) and any(spec.canonical.startswith(key) and spec.canonical != key and spec.key != found
+                             for spec in REQUEST_ROWS)
+
+
 class ColumnGuide:
     """Where a space-aligned table's value columns end, learnt from its own
     complete rows, to place the figures of a row whose blank cells printed
@@ -327,7 +338,11 @@ def extract_requests(rows: list[Row]) -> TableResult:
         held = None
         completed = match_text(text + completion) if completion else None
         if completed is not None:
-            take(row, values, completed)
+            if label_goes_on(text + completion):
+                # 「（六）其」 + 「他」 names 「其他」 until 「处理」 follows
+                held = (row, values, text + completion, completed)
+            else:
+                take(row, values, completed)
             return True
         if key is not None:
             take(row, values, key)
@@ -363,7 +378,9 @@ def extract_requests(rows: list[Row]) -> TableResult:
         if held is not None:
             # a cell stream (one cell per paragraph) runs the rest of the
             # held row's label into this row's labels
-            rest = strip_group_labels(labels)
+            # (「其他处理」 first is the end of 「(六) 」 above, not the 2021
+            # group label that strip_group_labels drops before a sub-row)
+            rest = [label for label in labels if not is_group_label(label)]
             if len(rest) > 1 and not _NUMBERED_RE.match(rest[0]) and settle(rest[0]):
                 header, opens, key, joined = _request_labels(tuple(rest[1:]))
         settle()
@@ -381,7 +398,8 @@ def extract_requests(rows: list[Row]) -> TableResult:
             key = pending_key
         text = joined if own is not None else pending_text + joined     # its own label names it: no pending text
         pending_key, pending_text = None, ""
-        if joined and (key is None or key == own):
+        if joined and (key is None or key == own or label_goes_on(text)):
+            # (a label that may go on below its figures waits for the next line)
             held = (row, values, text, key)
             continue
         if key is None:

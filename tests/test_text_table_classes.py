@@ -312,3 +312,51 @@ def test_spaced_amount_cut_with_the_other_figure_printed_below_is_not_read():
     res = extract_active(rows_spaced(lines), "2019")
     assert res.cells[("art20_9", "centralized_procurement")] == [None, None]
     assert res.cells[("art20_8", "administrative_fees")] == ["３２", "＋５"]
+
+
+def test_requests_other_handling_wrapped_below_its_figures():
+    # 2019 「（六）其他处理」 wrapped in its narrow cell: 「（六）其」 beside the
+    # figures, 「他」 and 「处理」 below.  「（六）其他」 alone names the 2021
+    # row 「其他」 (and made the report look like both templates): the row
+    # waits while its label may go on
+    body = ["                      （六）其                                ０       ０        ０          ０            １        ０    １",
+            "                      他",
+            "                      处理",
+            "                      （七）总计                              ２       １        ０          ０            ２        ０    ５"]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["other_handling"] == ["０", "０", "０", "０", "１", "０", "１"]
+    assert "other_misc" not in res.cells
+    assert res.cells["total_processed"][0] == "２"
+    # tab rows and pipe rows: the same wrap, one fragment a row
+    from extract.layout import rows_pipe, rows_tabrow
+    tabbed = ["\t（六）其\t\t0\t0\t0\t0\t1\t0\t1", "\t他\t\t\t\t\t\t\t\t", "\t处理\t\t\t\t\t\t\t\t",
+              "\t（七）总计\t\t2\t1\t0\t0\t2\t0\t5"]
+    res = extract_requests(rows_tabrow(tabbed))
+    assert res.cells["other_handling"] == ["0", "0", "0", "0", "1", "0", "1"] and "other_misc" not in res.cells
+    piped = ["|  | (六)其 |  | 0 | 0 | 0 | 0 | 1 | 0 | 1 |", "|  | 他 |  |  |  |  |  |  |  |  |",
+             "|  | 处理 |  |  |  |  |  |  |  |  |", "|  | (七)总计 |  | 2 | 1 | 0 | 0 | 2 | 0 | 5 |"]
+    res = extract_requests(rows_pipe(piped))
+    assert res.cells["other_handling"] == ["0", "0", "0", "0", "1", "0", "1"] and "other_misc" not in res.cells
+    # a grid (Markdown, DOCX, HTML): the same three rows
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_requests
+    rows = [["三、本年度办理结果", "(五)不予处理", "5．要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"],
+            ["", "(六)其", "", "0", "0", "0", "0", "1", "0", "1"], ["", "他"] + [""] * 8,
+            ["", "处理"] + [""] * 8, ["", "(七)总计", "", "2", "1", "0", "0", "2", "0", "5"]]
+    grid = Table([Cell(t, r, c) for r, row in enumerate(rows) for c, t in enumerate(row)], len(rows), 10)
+    res = read_requests(Document("markdown", [grid]))
+    assert res.cells["other_handling"] == ["0", "0", "0", "0", "1", "0", "1"] and "other_misc" not in res.cells
+
+
+def test_requests_other_handling_wrapped_at_a_space_in_a_cell_stream():
+    # one cell per paragraph: 「(六) 」 beside its figures, 「其他处理」 on
+    # the next paragraph with the blanks of its merged cells, then 「(七)
+    # 总计」: the stream runs 「其他处理」 into the next row, where it is
+    # the end of the label above, not the 2021 group label over sub-rows
+    stream = ["(5)要求", "0", "0", "0", "1", "0", "0", "1", "行政机关确认或重新出具已获取信息", *[NB] * 7,
+              "(六) ", "5", "0", "0", "0", "6", "0", "11", "其他处理", *[NB] * 7,
+              "(七) 总计", "16", "3", "5", "28", "32", "3", "87"]
+    res = extract_requests(rows_paragraph(_paragraphs(stream)))
+    assert res.cells["not_processed_confirmation"] == ["0", "0", "0", "1", "0", "0", "1"]
+    assert res.cells["other_handling"] == ["5", "0", "0", "0", "6", "0", "11"]
+    assert res.cells["total_processed"] == ["16", "3", "5", "28", "32", "3", "87"]
