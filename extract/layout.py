@@ -27,6 +27,9 @@ class Row:
     # counting 2) to place the figures of a row whose blank cells left no
     # text.  Computed on demand: only tables with such rows need them.
     line: str | None = None
+    # Tab rows only: the empty cells dropped at the line's end (see
+    # rows_tabrow); a table-2 row as wide as its header's grid keeps them.
+    trailing: int = 0
 
     @property
     def edges(self) -> list[tuple[int, int]] | None:
@@ -147,13 +150,17 @@ def rows_tabrow(lines: list[str], offset: int = 0, stripped: list[str] | None = 
     reading it as a blank figure would shift a row that lost a cell."""
     rows = []
     split = _TAB_SPLIT_RE.split
-    for i, text in enumerate(stripped or strip_lines(lines)):
+    for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
         if not text:
             continue
         cells = split(text)
+        n = len(cells)
         while len(cells) > 1 and not cells[-1]:
             cells.pop()
-        rows.append(Row(cells, offset + i, offset + i))
+        # the tabs the line ends with (stripped with the line) open empty cells too
+        if line[-1:] != text[-1:]:
+            n += line[len(line.rstrip(_STRIP_CHARS)):].count("\t")
+        rows.append(Row(cells, offset + i, offset + i, None, n - len(cells)))
     return rows
 
 

@@ -756,6 +756,48 @@ def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int]]:
     return out, doubtful
 
 
+def _header_grid(row: Row) -> tuple[int, int] | None:
+    """The grid a table-2 header row prints, when its label column is one
+    cell (「信息内容」, a label naming no metric) and each next cell names
+    a metric: (the number of metrics, the grid's width in cells).  The
+    width counts the empty cells after the metrics (and, in tab rows, those
+    dropped at the line's end); in a cell stream the header runs on into
+    the first row, whose label ends it.  A heading before 「信息内容」 in a
+    cell stream belongs to no column.  None when the label column may be
+    wider (an empty cell before the metrics) or a cell names no metric."""
+    cells = row.cells
+    first = next((i for i, c in enumerate(cells) if _metric_candidates(c)), None)
+    if not first or not cells[first - 1] or _kind_of(cells[first - 1]) != _LABEL:
+        return None
+    end = first
+    while end < len(cells) and _metric_candidates(cells[end]):
+        end += 1
+    k = end - first
+    while end < len(cells) and is_empty(cells[end]):
+        end += 1
+    width = end - first + 1 + (row.trailing if end == len(cells) else 0)
+    return k, width
+
+
+def _place_by_grid(row: Row, values, grid: tuple[int, int], expected: int) -> list[str] | None:
+    """A row's cells by their position in the header's grid, when the row
+    (its label cell, then its value cells) is exactly as wide as the grid:
+    each cell then sits under the header cell at its position, so an empty
+    cell beside the label is a blank figure, not a merged label cell (the
+    grid's label column is one cell), and in tab rows an empty last cell
+    the line's end dropped is a blank figure too.  None otherwise."""
+    k, width = grid
+    if k != expected or not values:
+        return None
+    label_at = len(row.cells) - len(values) - 1
+    if label_at < 0 or _kind_of(row.cells[label_at]) != _LABEL:
+        return None
+    cells = [*values, *[""] * row.trailing]
+    if 1 + len(cells) != width or not all(map(is_empty, cells[k:])):
+        return None
+    return cells[:k]
+
+
 def extract_active(rows: list[Row], template: str | None) -> TableResult:
     """Table 2: (article, item) -> raw cells in the template's metric order.
     result.extra['money_units'] gives the unit each money column's header
@@ -765,6 +807,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     result = TableResult()
     result.extra["money_units"] = {}
     header: tuple[str, ...] = ()
+    grid = None           # the header row's grid (_header_grid), in layouts without positions
     header_text: list[str] = []     # labels since the last row of figures
     pending = None        # an item label whose figures are on the next line
     guide, deferred, widths = ColumnGuide(), [], {}
@@ -776,11 +819,14 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         labels, values, printed = classify_row(row.cells)
         names_article, metrics, item = _active_labels(labels)
         if names_article:
-            header = ()
+            header, grid = (), None
             result.span(row)
         header_text.extend(labels)
         if metrics:
             header = metrics
+            grid = _header_grid(row) if row.line is None else None
+            if grid is not None and grid[0] != len(metrics):
+                grid = None
             result.span(row)
         if not printed and not (item is not None and any(not is_empty(v) for v in values)):
             # (a row naming its item with only 「无」 or 「-」 printed is a
@@ -809,6 +855,10 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         result.found = True
         result.span(row)
         placed, note = place(_drop_fillers(values, len(expected_metrics)), len(expected_metrics))
+        if placed is None and grid is not None and set(header) == set(expected_metrics):
+            by_grid = _place_by_grid(row, values, grid, len(expected_metrics))
+            if by_grid is not None:
+                placed, note = by_grid, None
         if row.first_line in doubtful:
             # not placed by columns later either: one of its figures is cut
             placed, note = None, "a figure goes on below it, but not under one figure alone"

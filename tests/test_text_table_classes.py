@@ -360,3 +360,51 @@ def test_requests_other_handling_wrapped_at_a_space_in_a_cell_stream():
     assert res.cells["not_processed_confirmation"] == ["0", "0", "0", "1", "0", "0", "1"]
     assert res.cells["other_handling"] == ["5", "0", "0", "0", "6", "0", "11"]
     assert res.cells["total_processed"] == ["16", "3", "5", "28", "32", "3", "87"]
+
+
+T2_2019 = [("第二十条第（五）项", None), ("信息内容", ("上一年项目数量", "本年增/减", "处理决定数量")),
+           ("行政许可", ("277", "-6", "43714")), ("其他对外管理服务事项", ("", "36", "29773"))]
+
+
+def test_active_first_cell_blank_placed_by_the_header_grid():
+    # a table-2 row whose first figure is blank: the empty cell beside the
+    # label could be a merged label cell, unless the header shows the label
+    # column is one cell and the row is exactly as wide as the header
+    from extract.layout import rows_pipe, rows_tabcell, rows_tabrow
+    from extract.tables import extract_active
+    key = ("art20_5", "other_administrative_services")
+    stream = []
+    for label, cells in T2_2019:
+        stream += [label, *[c or NB for c in cells or ()]]
+    res = extract_active(rows_paragraph(_paragraphs(stream)), "2019")
+    assert res.cells[key] == ["", "36", "29773"]
+    assert res.cells[("art20_5", "administrative_licensing")] == ["277", "-6", "43714"]
+    tabbed = []
+    for label, cells in T2_2019:
+        tabbed += ["\t" + label, *["\t" + c for c in cells or ()], ""]
+    assert extract_active(rows_tabcell(tabbed), "2019").cells[key] == ["", "36", "29773"]
+    piped = [" | ".join([label, *(cells or ("", "", ""))]) + " |" for label, cells in T2_2019]
+    assert extract_active(rows_pipe(piped), "2019").cells[key] == ["", "36", "29773"]
+    rows = ["\t".join([label, *(cells or ("", "", ""))]) + "\t" for label, cells in T2_2019]
+    assert extract_active(rows_tabrow(rows), "2019").cells[key] == ["", "36", "29773"]
+    # a header whose label column is two cells wide: the row is one cell
+    # short of the grid, the empty cell may be the merged label's
+    piped[1] = "信息内容 |  | 上一年项目数量 | 本年增/减 | 处理决定数量 |"
+    res = extract_active(rows_pipe(piped), "2019")
+    assert res.cells[key] == [None, None, None] and res.notes
+
+
+def test_active_tab_row_last_cell_blank_dropped_with_the_line_end():
+    # tab rows end with a stray tab, so an empty last cell is dropped with
+    # the line's end; a row as wide as its header's grid keeps it
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    lines = ["第二十条第（六）项\t\t\t\t", "信息内容\t上一年项目数量\t本年增/减\t处理决定数量\t",
+             "行政处罚\t318\t-23\t\t", "行政强制\t195\t+25\t219\t"]
+    res = extract_active(rows_tabrow(lines), "2019")
+    assert res.cells[("art20_6", "administrative_penalty")] == ["318", "-23", ""]
+    assert res.cells[("art20_6", "administrative_coercion")] == ["195", "+25", "219"]
+    # one tab short of the header: a cell is missing, which one is unknown
+    lines[2] = "行政处罚\t318\t-23\t"
+    res = extract_active(rows_tabrow(lines), "2019")
+    assert res.cells[("art20_6", "administrative_penalty")] == [None, None, None]
