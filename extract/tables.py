@@ -813,9 +813,12 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     guide, deferred, widths = ColumnGuide(), [], {}
     blank_rows = {}       # item -> its row's cell count, where every cell is printed empty
     doubtful: set[int] = set()
+    lone = []             # (item, index) of space-aligned rows printing an item's label alone
     if rows and rows[0].line is not None:
         rows, doubtful = _join_wrapped_figures(rows)
-    for row in rows:
+    elif rows:
+        rows = _split_blank_item_rows(rows)
+    for index, row in enumerate(rows):
         labels, values, printed = classify_row(row.cells)
         names_article, metrics, item = _active_labels(labels)
         if names_article:
@@ -834,6 +837,12 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             pending = item
             if item is not None and values:
                 blank_rows[item] = len(values)
+            elif item is not None and row.trailing and grid is not None and 1 + row.trailing == grid[1]:
+                # a tab row of the label alone as wide as the header's grid:
+                # every cell empty, dropped with the line's end
+                blank_rows[item] = row.trailing
+            elif item is not None and row.line is not None and len(row.cells) == len(labels):
+                lone.append((item, index))
             continue
         block, header_text = "".join(header_text), []
         item = item or pending
@@ -880,4 +889,51 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         if item not in result.cells and expected_metrics and n_cells >= len(expected_metrics):
             result.found = True
             _store(result, item, [""] * len(expected_metrics), None, "active_disclosure")
+    # Space-aligned text: an item's label printed alone, with no line of
+    # figures alone right above or below it (where a figure of its row
+    # could have gone), prints blank cells: the row is a row of blanks.
+    for item, index in lone:
+        expected_metrics = ACTIVE_METRICS.get(template or "", {}).get(item[0])
+        if item in result.cells or not expected_metrics:
+            continue
+        near = rows[max(index - 1, 0):index + 2]
+        if any(_figures_only(r) for r in near):
+            continue
+        result.found = True
+        result.span(rows[index])
+        _store(result, item, [""] * len(expected_metrics), None, "active_disclosure")
     return result
+
+
+def _figures_only(row: Row) -> bool:
+    labels, _, printed = classify_row(row.cells)
+    return printed and not labels
+
+
+_EMPTY_B = bytes([_EMPTY])
+
+
+def _split_blank_item_rows(rows: list[Row]) -> list[Row]:
+    """A cell stream rebuilds a row as labels then values, and an empty cell
+    does not end the labels (a merged label cell prints one): a row of
+    table 2 printing its item's label and only empty cells runs on into
+    the next row's labels (「行政许可」 NBSP 「第二十条第（六）项」 …).  The
+    empty cells after an item's label, up to the next label, are that
+    item's cells: the row is split there."""
+    out = []
+    for row in rows:
+        cells = row.cells
+        kinds = bytes(map(_kind_of, cells))
+        at = kinds.find(_EMPTY_B, 1)
+        while at > 0:
+            end = at
+            while end < len(kinds) and kinds[end] == _EMPTY:
+                end += 1
+            if end < len(kinds) and kinds[end] == _LABEL and kinds[at - 1] == _LABEL and _item_of(cells[at - 1]):
+                out.append(Row(cells[:end], row.first_line, row.last_line))
+                cells, kinds = cells[end:], kinds[end:]
+                at = kinds.find(_EMPTY_B, 1)
+            else:
+                at = kinds.find(_EMPTY_B, end)
+        out.append(Row(cells, row.first_line, row.last_line, None, row.trailing) if cells is not row.cells else row)
+    return out

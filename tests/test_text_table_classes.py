@@ -408,3 +408,37 @@ def test_active_tab_row_last_cell_blank_dropped_with_the_line_end():
     lines[2] = "行政处罚\t318\t-23\t"
     res = extract_active(rows_tabrow(lines), "2019")
     assert res.cells[("art20_6", "administrative_penalty")] == [None, None, None]
+
+
+def test_active_item_printed_alone_is_a_row_of_blanks():
+    # 2021 table 2, a one-figure row printed blank, in three layouts
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    key = ("art20_5", "administrative_licensing")
+    # a cell stream: 「行政许可」 NBSP runs on into the next part's labels
+    stream = ["第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", NB,
+              "第二十条第（六）项", "信息内容", "本年处理决定数量", "行政处罚", "2521", "行政强制", "98"]
+    res = extract_active(rows_paragraph(_paragraphs(stream)), "2021")
+    assert res.cells[key] == [""]
+    assert res.cells[("art20_6", "administrative_penalty")] == ["2521"]
+    # tab rows: the label and the stray tabs of a grid four cells wide
+    lines = ["第二十条第(五)项", "信息内容\t本年处理决定数量\t\t", "行政许可\t\t\t",
+             "第二十条第(六)项", "信息内容\t本年处理决定数量\t\t", "行政处罚\t2569\t\t"]
+    res = extract_active(rows_tabrow(lines), "2021")
+    assert res.cells[key] == [""]
+    lines[2] = "行政许可"       # no cell at all: not read as a blank
+    assert key not in extract_active(rows_tabrow(lines), "2021").cells
+    # space-aligned text: the label alone between the header and the next part
+    spaced = ["                      第二十条第（五）项",
+              "   信息内容                     本年处理决定数量",
+              "行政许可",
+              "                      第二十条第（六）项",
+              "   信息内容                     本年处理决定数量",
+              "行政处罚                              4682"]
+    res = extract_active(rows_spaced(spaced), "2021")
+    assert res.cells[key] == [""]
+    assert res.cells[("art20_6", "administrative_penalty")] == ["4682"]
+    # a line of figures alone right above it: its figure may be that one
+    spaced[2:2] = ["                                   7151"]
+    res = extract_active(rows_spaced(spaced), "2021")
+    assert res.cells.get(key) != [""]
