@@ -244,7 +244,7 @@ def rows_spaced(lines: list[str], offset: int = 0, stripped: list[str] | None = 
             continue
         first = text[0]     # a page number starts with a dash, 第 or a digit
         if (first in _PAGE_NUMBER_FIRST or first.isdecimal() or first.isspace()) and _PAGE_NUMBER_RE.match(line) \
-                and not _ends_cut_amount(raw_rows, lines, offset, i):
+                and not _ends_cut_amount(raw_rows, lines, offset, i) and not _figure_beside_figures(raw_rows, lines, offset, i):
             continue
         line = line.replace("\f", "")
         cells = _CELL_RE.findall(line)
@@ -271,13 +271,40 @@ def _ends_cut_amount(raw_rows: list[Row], lines: list[str], offset: int, i: int)
     if _CUT_AMOUNT_RE.fullmatch(last):
         return True
     # digits under the last figure of the row above (「３３５５．１」 over
-    # 「８」): its end; read as a page number, the figure above would be cut
-    if not is_value_like(prev.cells[-1]) or prev.line is None:
+    # 「８」), or under an amount cut after its decimal point that a filler
+    # follows (「３５９４６．」 「——」 over 「０３」): its end; read as a page
+    # number, the figure above would be cut
+    if prev.line is None:
         return False
     m = _CELL_RE.search(lines[i])
-    left, right = prev.spans[-1]
-    here = display_width(lines[i][:m.start()]) if m else 0
-    return bool(m) and left < here + display_width(m.group()) and here < right
+    if not m:
+        return False
+    here = display_width(lines[i][:m.start()])
+    there = here + display_width(m.group())
+    return any(left < there and here < right and (
+        j == len(prev.cells) - 1 and is_value_like(prev.cells[j])
+        or _CUT_AMOUNT_RE.fullmatch(unicodedata.normalize("NFKC", prev.cells[j])))
+        for j, (left, right) in enumerate(prev.spans))
+
+
+def _figure_beside_figures(raw_rows: list[Row], lines: list[str], offset: int, i: int) -> bool:
+    """A number alone on a line right below or above a row of figures, no
+    page break within three lines: a figure of a row printed a line lower
+    or higher than the others (a cell centred beside a wrapped one), not a
+    page number (pdftotext ends each page with a form feed).  Dropped, it
+    would leave that row short, its other figures placed by columns."""
+    if not lines[i].strip().isdecimal():
+        return False
+    if any("\f" in ln for ln in lines[max(i - 3, 0):i + 4]):
+        return False
+    if raw_rows and offset + i - raw_rows[-1].last_line <= 2 and len(raw_rows[-1].cells) > 1 \
+            and is_value_like(raw_rows[-1].cells[-1]):
+        return True
+    for ln in lines[i + 1:i + 3]:
+        cells = _CELL_RE.findall(ln)
+        if cells:
+            return len(cells) > 1 and is_value_like(cells[-1]) and not is_value_like(cells[0])
+    return False
 
 
 # A space-aligned cell: text with single spaces inside, ended by a gap or the line end.

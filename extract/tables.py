@@ -714,23 +714,35 @@ _CUT_NUMBER_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
 _UNIT_FRAGMENTS = frozenset({"元", "万元", "亿元", "万", "（元）", "(元)", "（万元）", "(万元)"})
 
 
-def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int]]:
+def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int], set[int]]:
     """Space-aligned text: a figure too wide for its column goes on below
     it (「６５１１９０」 over 「００元」).  A line of figures alone (no label)
     right below a row of figures, each under exactly one of that row's
     figures and none under the same one, holds their ends: they are joined
     to them.  Read alone the first part would be a wrong figure: where
-    they cannot be joined so, the row above is doubtful (the first lines of
-    such rows are returned with the rows)."""
+    they cannot be joined so, the row above is doubtful.
+
+    The other cells of a row whose figure wrapped may be printed on the
+    lower line (a cell centred or set at the bottom: 「１４３６．４」 over
+    「１６５ … ４」).  A figure of that line under no cell of the row above
+    is then a cell of that row, in its place left to right: the line holds
+    the end of one of the row's figures, so it lies inside that row.  Such
+    a row's text line no longer shows all its cells: it is not placed by
+    column positions.
+
+    Returns the rows, the first lines of the doubtful rows and those of the
+    rows read over two lines."""
     out: list[Row] = []
     doubtful: set[int] = set()
+    two_lines: set[int] = set()
     for row in rows:
         prev = out[-1] if out else None
         if (prev is not None and row.line is not None and prev.line is not None
                 and row.first_line - prev.last_line <= 2):
             labels, values, printed = classify_row(row.cells)
             p_labels, p_values, p_printed = classify_row(prev.cells)
-            fragment = (printed and not labels and len(values) == len(row.cells)) or (
+            figures = printed and not labels and len(values) == len(row.cells)
+            fragment = figures or (
                 # the unit alone went on below the amount
                 all(c in _UNIT_FRAGMENTS or _DECIMALS_RE.fullmatch(squash(c)) for c in row.cells))
             # figures of the row above: its value cells, or an amount cut
@@ -742,18 +754,32 @@ def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int]]:
                 targets, under = [], False
                 for left, right in spans:
                     over = [j for j in figure_cells if p_spans[j][0] < right and left < p_spans[j][1]]
-                    targets.append(over[0] if len(over) == 1 else None)
+                    if len(over) == 1:
+                        targets.append(over[0])
+                    elif figures and not any(pl < right and left < pr for pl, pr in p_spans):
+                        targets.append(-1)      # a cell of its own, below nothing
+                    else:
+                        targets.append(None)
                     under = under or bool(over)
-                if None not in targets and len(set(targets)) == len(targets):
+                joined = [j for j in targets if j is not None and j >= 0]
+                if None not in targets and joined and len(set(joined)) == len(joined):
                     cells = list(prev.cells)
-                    for j, text in zip(targets, row.cells):
-                        cells[j] += text
+                    own = []
+                    for j, text, span in zip(targets, row.cells, spans):
+                        if j >= 0:
+                            cells[j] += text
+                        else:
+                            own.append((span[0], text))
+                    if own:
+                        placed = sorted([(sp[0], c) for sp, c in zip(p_spans, cells)] + own, key=itemgetter(0))
+                        cells = [c for _, c in placed]
+                        two_lines.add(prev.first_line)
                     out[-1] = Row(cells, prev.first_line, row.last_line, prev.line)
                     continue
                 if under:
                     doubtful.add(prev.first_line)
         out.append(row)
-    return out, doubtful
+    return out, doubtful, two_lines
 
 
 def _header_grid(row: Row) -> tuple[int, int] | None:
@@ -814,8 +840,9 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     blank_rows = {}       # item -> its row's cell count, where every cell is printed empty
     doubtful: set[int] = set()
     lone = []             # (item, index) of space-aligned rows printing an item's label alone
+    two_lines: set[int] = set()
     if rows and rows[0].line is not None:
-        rows, doubtful = _join_wrapped_figures(rows)
+        rows, doubtful, two_lines = _join_wrapped_figures(rows)
     elif rows:
         rows = _split_blank_item_rows(rows)
     for index, row in enumerate(rows):
@@ -871,11 +898,18 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         if row.first_line in doubtful:
             # not placed by columns later either: one of its figures is cut
             placed, note = None, "a figure goes on below it, but not under one figure alone"
+        elif placed is None and row.first_line in two_lines:
+            note = f"{note}, its cells printed on two lines"
+        elif placed is None and row.line is not None and _figures_beside(rows, index):
+            # a line of figures alone right above or below it may hold the
+            # figures it lacks: placed by columns, they would read as blanks
+            note = f"{note}, a line of figures alone beside it"
         elif placed is None and row.line is not None:
             deferred.append((item, row, values, note))
             widths[item] = len(expected_metrics)
             continue
-        guide.learn(row, values)
+        if row.first_line not in two_lines:
+            guide.learn(row, values)
         if placed is not None and header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
             by_metric = dict(zip(header, placed))
             placed = [by_metric[m] for m in expected_metrics]
@@ -903,6 +937,13 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         result.span(rows[index])
         _store(result, item, [""] * len(expected_metrics), None, "active_disclosure")
     return result
+
+
+def _figures_beside(rows: list[Row], index: int) -> bool:
+    """A line of figures alone right above or below rows[index] (space-aligned text)."""
+    row = rows[index]
+    return any(0 <= i < len(rows) and abs(rows[i].first_line - row.first_line) <= 2 and _figures_only(rows[i])
+               for i in (index - 1, index + 1))
 
 
 def _figures_only(row: Row) -> bool:

@@ -278,11 +278,12 @@ def test_spaced_amount_cut_before_its_decimal_point_is_joined():
     assert res.cells[("art20_9", "centralized_procurement")] == ["２８４", "２２，２９０．１５"]
 
 
-def test_spaced_amount_cut_with_the_other_figure_printed_below_is_not_read():
+def test_spaced_amount_cut_with_the_other_figure_printed_below():
     # the count printed a line lower (centred in its cell) beside the end of
-    # the amount: 「１４３６．４」 over 「１６５ … ４」.  The line is under no
-    # single figure of the row, so the row is doubtful: neither 1436.4 nor
-    # the lone 1436.4 placed later by the columns the other rows use
+    # the amount: 「１４３６．４」 over 「１６５ … ４」.  The 「４」 under the
+    # amount puts the line inside the row, so 「１６５」, under no cell of the
+    # line above, is the row's count: 165 and 1436.44 (the lone 1436.4,
+    # placed by the columns of other rows, was once published)
     from extract.tables import extract_active
     lines = [
         '                         第二十条第（一）项',
@@ -309,6 +310,11 @@ def test_spaced_amount_cut_with_the_other_figure_printed_below_is_not_read():
         '  政府集中采购                                         １４３６．４',
         '                               １６５                            ４',
         ""]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["１６５", "１４３６．４４"]
+    # the count under the label: which row's cell it is is not known, the
+    # row is doubtful and not read (neither 1436.4 nor 1436.44 alone)
+    lines[-2] = "        １６５                                                   ４"
     res = extract_active(rows_spaced(lines), "2019")
     assert res.cells[("art20_9", "centralized_procurement")] == [None, None]
     assert res.cells[("art20_8", "administrative_fees")] == ["３２", "＋５"]
@@ -442,3 +448,38 @@ def test_active_item_printed_alone_is_a_row_of_blanks():
     spaced[2:2] = ["                                   7151"]
     res = extract_active(rows_spaced(spaced), "2021")
     assert res.cells.get(key) != [""]
+
+
+def test_spaced_figure_alone_on_the_line_beside_a_short_row_is_not_dropped():
+    # a count printed a line lower than the amount, nothing wrapped: the
+    # lone 「１６５」 looked like a page number and was dropped, and the row,
+    # one figure short, was placed by columns: a blank count was published
+    from extract.tables import extract_active
+    head = ["          第二十条第（八）项",
+            "       信息内容          上一年项目数量          本年增/减",
+            "    行政事业性收费             ３２                    ＋５",
+            "          第二十条第（九）项",
+            "       信息内容          采购项目数量           采购总金额"]
+    key = ("art20_9", "centralized_procurement")
+    for tail in (["    政府集中采购                                    １４３６．４４", "                           １６５"],
+                 ["                           １６５", "    政府集中采购                                    １４３６．４４"]):
+        res = extract_active(rows_spaced(head + tail + [""]), "2019")
+        assert res.cells[key] == [None, None] and res.notes
+    # a page number before a page break stays one: the row is placed by columns
+    res = extract_active(rows_spaced(head + ["    政府集中采购                                    １４３６．４４",
+                                             "", "                           ２", "\f"]), "2019")
+    assert res.cells[key] == ["", "１４３６．４４"]
+
+
+def test_spaced_amount_cut_after_its_decimal_point_before_a_filler():
+    # 「３５９４６．」 then a filler 「——」 in the column the row lacks, the
+    # decimals 「０３」 below the amount: not a page number
+    from extract.tables import extract_active
+    lines = ["          第二十条第（九）项",
+             "      信息内容          采购项目数量    采购总金额（         ——",
+             "                                        万元）",
+             "政府集中采购               １９３       ３５９４６．         ——",
+             "                                        ０３",
+             ""]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["１９３", "３５９４６．０３"]
