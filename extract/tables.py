@@ -316,6 +316,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
     # a label left pending when a header is printed again inside the table
     # (a page break splitting a wrapped row): it goes on after the header
     carried: tuple[str | None, str] | None = None
+    header_seen = False
 
     def take(row: Row, values, key: str) -> None:
         result.found = True
@@ -361,8 +362,11 @@ def extract_requests(rows: list[Row]) -> TableResult:
                     and settle(joined)):
                 continue
             settle()
-            if header and result.found and pending_text:
+            if header and (result.found or header_seen) and pending_text:
+                # (also before any figure: a page break right after the
+                # first row's label, the header printed again)
                 carried = (pending_key, pending_text)
+            header_seen = header_seen or header
             if header or (not labels and not joined):
                 pending_key, pending_text = None, ""
             elif not joined:
@@ -498,6 +502,10 @@ def extract_review(rows: list[Row]) -> TableResult:
         row, _, values = value_rows[0]
         result.span(row)
         placed, note = place(values, len(PROCEEDINGS) * len(OUTCOMES))
+        if placed is None and row.line is not None:
+            by_header = _review_by_header_columns(rows, row, values)
+            if by_header is not None:
+                (placed, order), note = by_header, None
         if note:
             result.notes.append(Note("review_litigation", None, NOT_PLACED, note))
         for i, proceeding in enumerate(PROCEEDINGS):
@@ -525,6 +533,45 @@ def extract_review(rows: list[Row]) -> TableResult:
     return result
 
 
+def _review_by_header_columns(rows: list[Row], row: Row, values) -> tuple[list[str], list[str]] | None:
+    """Space-aligned table 4 as one row of figures under the fifteen outcome
+    labels of its header (on one line or several), a blank cell printing
+    nothing: each figure placed under the one outcome label its text
+    overlaps, the labels in their left-to-right order.  None unless the
+    fifteen labels sit side by side without overlapping and every figure
+    overlaps exactly one label, each a different one, in order.  Returns
+    the cells and the outcome of each column, left to right."""
+    n = len(PROCEEDINGS) * len(OUTCOMES)
+    if row.line is None or not values or not all(v and v == v.strip() for v in values):
+        return None
+    labels = []
+    for r in rows:
+        if r is row or r.line is None:
+            continue
+        for cell, span in zip(r.cells, r.spans):
+            outcome = _outcome_of(cell)
+            if outcome and _kind_of(cell) == _LABEL:
+                labels.append((span, outcome))
+    if len(labels) != n:
+        return None
+    labels.sort()
+    outcomes = [o for _, o in labels]
+    labels = [span for span, _ in labels]
+    if any(a[1] > b[0] for a, b in zip(labels, labels[1:])):
+        return None
+    if any(sorted(outcomes[i:i + 5]) != sorted(OUTCOMES) for i in range(0, n, 5)):
+        return None
+    spans = row.spans[len(row.cells) - len(values):]
+    placed: list[str] = [""] * n
+    last = -1
+    for value, (left, right) in zip(values, spans):
+        over = [i for i, (l, r) in enumerate(labels) if l < right and left < r]
+        if len(over) != 1 or over[0] <= last:
+            return None
+        placed[over[0]], last = value, over[0]
+    return placed, outcomes
+
+
 @lru_cache(maxsize=1 << 12)
 def _proceeding_named(label: str) -> str | None:
     """The proceeding a label names, also as the first line of a wrapped
@@ -546,6 +593,7 @@ def _review_small_tables(rows: list[Row]) -> dict | None:
     found: dict[str, Cells] = {}
     context = None
     header: list[str] | None = None
+    width = 0       # the header's cells, when it is the five outcomes alone (tab rows: with the line's end)
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         named = next(filter(None, map(_proceeding_named, labels)), None)
@@ -555,8 +603,14 @@ def _review_small_tables(rows: list[Row]) -> dict | None:
                 context = named
             if len(outcomes) == 5 and set(outcomes) == set(OUTCOMES):
                 header = outcomes
+                width = len(row.cells) + row.trailing if len(row.cells) == 5 else 0
             continue
         proceeding = named or context
+        if (len(values) < 5 and row.trailing and not labels
+                and len(values) + row.trailing == width):
+            # a tab row as wide as its header: the empty last cells the
+            # line's end dropped are blanks
+            values = (*values, *[""] * (5 - len(values)))
         if proceeding is None or header is None or len(values) != 5 or proceeding in found:
             return None
         found[proceeding] = _reorder(list(values), header)

@@ -483,3 +483,46 @@ def test_spaced_amount_cut_after_its_decimal_point_before_a_filler():
              ""]
     res = extract_active(rows_spaced(lines), "2019")
     assert res.cells[("art20_9", "centralized_procurement")] == ["１９３", "３５９４６．０３"]
+
+
+def test_review_spaced_one_row_with_a_blank_placed_under_the_header_labels():
+    # table 4 as one row of fifteen figures under a header on two lines, a
+    # blank cell printing nothing: 14 figures, each under one outcome label
+    lines = ["                      行政复议                                                                            行政诉讼",
+             "结果维持    结果纠正    其他结果    尚未审结    总计                      未经复议直接起诉                                           复议后起诉",
+             "                                                        结果维持    结果纠正    其他结果    尚未审结    总计    结果维持    结果纠正    其他结果    尚未审结    总计",
+             "       0           0          74          70     144          10          23          17           0      50           5                      16          10      44"]
+    res = extract_review(rows_spaced(lines))
+    assert res.cells == {"administrative_review": ["0", "0", "74", "70", "144"],
+                         "litigation_direct": ["10", "23", "17", "0", "50"],
+                         "litigation_after_review": ["5", "", "16", "10", "44"]}
+    # a figure between two labels: nothing is placed
+    lines[3] = lines[3].replace("           5       ", "               5   ")
+    res = extract_review(rows_spaced(lines))
+    assert all(cells == [None] * 5 for cells in res.cells.values())
+
+
+def test_review_small_tables_tab_row_last_cell_blank():
+    from extract.layout import rows_tabrow
+    lines = ["（一）行政复议", "结果维持\t结果纠正\t其他结果\t尚未审结\t总计", "0\t0\t0\t2\t",
+             "（二）行政诉讼（未经复议直接起诉）", "结果维持\t结果纠正\t其他结果\t尚未审结\t总计", "0\t1\t1\t1\t3",
+             "（三）行政诉讼（复议后起诉）", "结果维持\t结果纠正\t其他结果\t尚未审结\t总计", "0\t0\t1\t0\t1"]
+    res = extract_review(rows_tabrow(lines))
+    assert res.cells == {"administrative_review": ["0", "0", "0", "2", ""],
+                         "litigation_direct": ["0", "1", "1", "1", "3"],
+                         "litigation_after_review": ["0", "0", "1", "0", "1"]}
+    lines[2] = "0\t0\t0\t2"     # a cell missing, not a blank: not read
+    assert extract_review(rows_tabrow(lines)).cells["administrative_review"] == [None] * 5
+
+
+def test_requests_first_label_split_by_page_break_and_repeated_header():
+    # the first row's label starts at the foot of a page, before any figure
+    # of the table: it goes on after the repeated header all the same
+    body = ["  一、本年新收政府信息", "", "                                      - 1 -", "\f",
+            *HEADER.splitlines(),
+            ROW.format(label="  公开申请数量", v=39),
+            "  二、上年结转政府信息",
+            ROW.format(label="  公开申请数量", v=1)]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["new_received"][0] == "39"
+    assert res.cells["carried_over"][0] == "1"
