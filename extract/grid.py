@@ -420,10 +420,11 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
             place(row, key)
 
     profiles: dict[int, list[int]] = {}     # grid -> the columns its rows' figures were placed in
+    waiting: list = []      # rows placed before their grid's columns were known
     for ti, _, table, rows in (analysed or analyse(doc)).of_kind("requests"):
         header = _Header(table.n_cols)
 
-        def place(row: _GridRow, key: str, header=header, ti=ti) -> None:
+        def place(row: _GridRow, key: str, header=header, ti=ti, final: bool = False) -> None:
             by_header = _by_header(row, header, lambda col, filled: _applicant_of(header.leaf(col, filled))
                                    or _applicant_of(header.path(col, filled))) or {}
             if len(by_header) == width:
@@ -442,6 +443,12 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                     # every other row of this grid put them in
                     placed, note = [row.values[c] for c in profile], None
                     how, columns = "profile", profile
+                elif placed is None and not profile and not final:
+                    # the grid's first row placed (a part continued on a
+                    # page without header, its label cell not spanning):
+                    # tried again once the grid's other rows show their columns
+                    waiting.append((row, key, place))
+                    return
             if placed is not None:
                 profiles.setdefault(ti, columns)
             _store(result, key, placed or [None] * width, note, "requests")
@@ -513,6 +520,8 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
             place(row, key)
     settle()
     place_blank()
+    for row, key, place in waiting:
+        place(row, key, final=True)
     return result
 
 

@@ -526,3 +526,19 @@ def test_requests_first_label_split_by_page_break_and_repeated_header():
     res = extract_requests(rows_spaced(_t3(body)))
     assert res.cells["new_received"][0] == "39"
     assert res.cells["carried_over"][0] == "1"
+
+
+def test_grid_part_without_header_first_row_label_cell_not_spanning():
+    # the same, the row whose label cell does not span its columns being the
+    # part's first row: placed once the part's other rows show their columns
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_requests
+    cells = [Cell("二、上年结转政府信息公开申请数量", 0, 0, colspan=2), Cell("", 0, 2)]
+    cells += [Cell(str(i), 0, 3 + i) for i in range(7)]
+    cells += [Cell("三、本年度办理结果", 1, 0, rowspan=2), Cell("（一）予以公开", 1, 1, colspan=2)]
+    cells += [Cell(str(10 + i), 1, 3 + i) for i in range(7)]
+    cells += [Cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 2, 1, colspan=2)]
+    cells += [Cell(str(20 + i), 2, 3 + i) for i in range(7)]
+    res = read_requests(Document("pdf", [Table(cells, 3, 10)]))
+    assert res.cells["carried_over"] == [str(i) for i in range(7)]
+    assert res.cells["granted"] == [str(10 + i) for i in range(7)]
