@@ -244,7 +244,8 @@ def rows_spaced(lines: list[str], offset: int = 0, stripped: list[str] | None = 
             continue
         first = text[0]     # a page number starts with a dash, 第 or a digit
         if (first in _PAGE_NUMBER_FIRST or first.isdecimal() or first.isspace()) and _PAGE_NUMBER_RE.match(line) \
-                and not _ends_cut_amount(raw_rows, lines, offset, i) and not _figure_beside_figures(raw_rows, lines, offset, i):
+                and not _ends_cut_amount(raw_rows, lines, offset, i) and not _figure_beside_figures(raw_rows, lines, offset, i) \
+                and not _under_figure_past_page_break(raw_rows, lines, offset, i):
             continue
         line = line.replace("\f", "")
         cells = _CELL_RE.findall(line)
@@ -305,6 +306,28 @@ def _figure_beside_figures(raw_rows: list[Row], lines: list[str], offset: int, i
         if cells:
             return len(cells) > 1 and is_value_like(cells[-1]) and not is_value_like(cells[0])
     return False
+
+
+def _under_figure_past_page_break(raw_rows: list[Row], lines: list[str], offset: int, i: int) -> bool:
+    """Digits alone on a page's first line, under a figure of the row that
+    ended the page before: the figure's end, cut by the page break, or a
+    page number at the page's head.  Kept as a row, so that the table
+    reader holds the row above doubtful rather than read a figure cut short."""
+    if not raw_rows or raw_rows[-1].line is None:
+        return False
+    prev = raw_rows[-1]
+    between = lines[prev.last_line - offset + 1:i]
+    if not any("\f" in ln for ln in between) or any("\f" in ln for ln in lines[i + 1:i + 3]):
+        return False
+    if not any(_PAGE_NUMBER_RE.match(ln) or "\f" in ln for ln in between if ln.strip()):
+        return False
+    m = _CELL_RE.search(lines[i])
+    if not m or not is_value_like(prev.cells[-1]):
+        return False
+    here = display_width(lines[i][:m.start()])
+    there = here + display_width(m.group())
+    return any(left < there and here < right and is_value_like(cell)
+               for cell, (left, right) in zip(prev.cells, prev.spans))
 
 
 # A space-aligned cell: text with single spaces inside, ended by a gap or the line end.

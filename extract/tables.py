@@ -768,7 +768,7 @@ _CUT_NUMBER_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
 _UNIT_FRAGMENTS = frozenset({"元", "万元", "亿元", "万", "（元）", "(元)", "（万元）", "(万元)"})
 
 
-def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int], set[int]]:
+def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], dict[int, str], set[int]]:
     """Space-aligned text: a figure too wide for its column goes on below
     it (「６５１１９０」 over 「００元」).  A line of figures alone (no label)
     right below a row of figures, each under exactly one of that row's
@@ -784,14 +784,27 @@ def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int], set[int
     a row's text line no longer shows all its cells: it is not placed by
     column positions.
 
-    Returns the rows, the first lines of the doubtful rows and those of the
-    rows read over two lines."""
+    Returns the rows, the doubtful rows' first lines (with why) and those
+    of the rows read over two lines."""
     out: list[Row] = []
-    doubtful: set[int] = set()
+    doubtful: dict[int, str] = {}
     two_lines: set[int] = set()
     for row in rows:
         prev = out[-1] if out else None
         if (prev is not None and row.line is not None and prev.line is not None
+                and row.first_line - prev.last_line > 2):
+            # further below, past blank lines or a page break: the end of a
+            # figure cut by the page, or figures of another row; which is
+            # not known, so a line of figures under a figure of the row
+            # above makes that row doubtful
+            labels, values, printed = classify_row(row.cells)
+            if (printed and not labels) or all(c in _UNIT_FRAGMENTS or _DECIMALS_RE.fullmatch(squash(c))
+                                               for c in row.cells):
+                p_labels, p_values, p_printed = classify_row(prev.cells)
+                p_spans = prev.spans[len(prev.cells) - len(p_values):] if p_printed else []
+                if any(pl < right and left < pr for left, right in row.spans for pl, pr in p_spans):
+                    doubtful[prev.first_line] = "a line of figures under one of its figures past a page break or blank lines"
+        elif (prev is not None and row.line is not None and prev.line is not None
                 and row.first_line - prev.last_line <= 2):
             labels, values, printed = classify_row(row.cells)
             p_labels, p_values, p_printed = classify_row(prev.cells)
@@ -831,7 +844,7 @@ def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int], set[int
                     out[-1] = Row(cells, prev.first_line, row.last_line, prev.line)
                     continue
                 if under:
-                    doubtful.add(prev.first_line)
+                    doubtful[prev.first_line] = "a figure goes on below it, but not under one figure alone"
         out.append(row)
     return out, doubtful, two_lines
 
@@ -892,7 +905,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     pending = None        # an item label whose figures are on the next line
     guide, deferred, widths = ColumnGuide(), [], {}
     blank_rows = {}       # item -> its row's cell count, where every cell is printed empty
-    doubtful: set[int] = set()
+    doubtful: dict[int, str] = {}
     lone = []             # (item, index) of space-aligned rows printing an item's label alone
     two_lines: set[int] = set()
     if rows and rows[0].line is not None:
@@ -951,7 +964,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
                 placed, note = by_grid, None
         if row.first_line in doubtful:
             # not placed by columns later either: one of its figures is cut
-            placed, note = None, "a figure goes on below it, but not under one figure alone"
+            placed, note = None, doubtful[row.first_line]
         elif placed is None and row.first_line in two_lines:
             note = f"{note}, its cells printed on two lines"
         elif placed is None and row.line is not None and _figures_beside(rows, index):

@@ -542,3 +542,24 @@ def test_grid_part_without_header_first_row_label_cell_not_spanning():
     res = read_requests(Document("pdf", [Table(cells, 3, 10)]))
     assert res.cells["carried_over"] == [str(i) for i in range(7)]
     assert res.cells["granted"] == [str(10 + i) for i in range(7)]
+
+
+def test_spaced_amount_cut_by_a_page_break_is_not_read_short():
+    # a wrapped amount whose end went onto the next page: past the page
+    # number and the form feed, 「８」 or 「００元」 under the amount.  It may
+    # be the amount's end or a page head's number: the row is not read,
+    # never read as the part above the break (3355.1, 651190)
+    from extract.tables import extract_active
+    head = ["          第二十条第（八）项",
+            "       信息内容             本年收费金额(单位:万元)"]
+    key = ("art20_8", "administrative_fees")
+    for amount, page_number, rest in (("３３５５．１", "3", "８"), ("６５１１９０", "- 3 -", "００元")):
+        lines = head + ["    行政事业性收费                              " + amount, "",
+                        "                                      " + page_number, "\f",
+                        "                                                " + rest.rjust(10), ""]
+        res = extract_active(rows_spaced(lines), "2021")
+        assert res.cells[key] == [None] and res.notes
+    # a page number on the next page's first line away from the figures
+    lines = head + ["    行政事业性收费                              ３３５５．１８", "",
+                    "                                      3", "\f", "                 4", "三、收到"]
+    assert extract_active(rows_spaced(lines), "2021").cells[key] == ["３３５５．１８"]
