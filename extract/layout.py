@@ -30,6 +30,9 @@ class Row:
     # Tab rows only: the empty cells dropped at the line's end (see
     # rows_tabrow); a table-2 row as wide as its header's grid keeps them.
     trailing: int = 0
+    # Tab and pipe rows: the empty cells before the first (tab rows strip
+    # the leading tabs with the line); -1 where a layout keeps no positions.
+    leading: int = -1
 
     @property
     def edges(self) -> list[tuple[int, int]] | None:
@@ -138,7 +141,7 @@ def rows_pipe(lines: list[str], offset: int = 0, stripped: list[str] | None = No
         # split at the pipes, each cell stripped (a C split and strips, not
         # a regex split that eats the spaces around each pipe)
         cells = list(map(str.strip, body.split("|"), repeat(_STRIP_CHARS)))
-        rows.append(Row(cells, offset + i, offset + i))
+        rows.append(Row(cells, offset + i, offset + i, None, 0, 0))
     return rows
 
 
@@ -160,7 +163,8 @@ def rows_tabrow(lines: list[str], offset: int = 0, stripped: list[str] | None = 
         # the tabs the line ends with (stripped with the line) open empty cells too
         if line[-1:] != text[-1:]:
             n += line[len(line.rstrip(_STRIP_CHARS)):].count("\t")
-        rows.append(Row(cells, offset + i, offset + i, None, n - len(cells)))
+        leading = line[:len(line) - len(line.lstrip(_STRIP_CHARS))].count("\t") if line[:1] != text[:1] else 0
+        rows.append(Row(cells, offset + i, offset + i, None, n - len(cells), leading))
     return rows
 
 

@@ -308,6 +308,10 @@ def extract_requests(rows: list[Row]) -> TableResult:
     result = TableResult()
     width = len(APPLICANTS)
     guide, deferred = ColumnGuide(), []
+    # tab and pipe rows: where the figures of rows with seven figures start
+    # (their cell position), and the rows to place by it
+    firsts: set[int] = set()
+    positional: list = []
     pending_key, pending_text = None, ""
     # a row of figures waits for the next line, which may go on with its
     # label: 「2．其他」 over 「法律行政法规禁止公开」 names another row than
@@ -324,8 +328,13 @@ def extract_requests(rows: list[Row]) -> TableResult:
         placed, note = place(values, width)
         if placed is not None:
             guide.learn(row, values)
+            if row.leading >= 0 and len(values) == width and not any(map(is_empty, values)):
+                firsts.add(row.leading + len(row.cells) - len(values))
         elif row.line is not None:
             deferred.append((key, row, values, note))
+            return
+        elif row.leading >= 0:
+            positional.append((key, row, note))
             return
         _store(result, key, placed or [None] * width, note, "requests")
 
@@ -411,7 +420,28 @@ def extract_requests(rows: list[Row]) -> TableResult:
         take(row, values, key)
     settle()
     _place_deferred(result, guide, deferred, width, "requests")
+    for key, row, note in positional:
+        placed = _place_by_position(row, firsts, width)
+        _store(result, key, placed or [None] * width, None if placed else note, "requests")
     return result
+
+
+def _place_by_position(row: Row, firsts: set[int], width: int) -> list[str] | None:
+    """A tab or pipe row's figures by cell position, where every row of the
+    table printing all its figures starts them at the same position: an
+    empty cell there is a blank figure (「4．保护第三方合法权益 | (empty) |
+    0 | …」), not a merged label cell, since the label cells end before it.
+    None unless the row has a cell at each of the columns, nothing but
+    labels and empty cells before them and nothing but empty cells after."""
+    if len(firsts) != 1:
+        return None
+    (first,) = firsts
+    cells = [*[""] * row.leading, *row.cells, *[""] * row.trailing]
+    if len(cells) < first + width or not all(map(is_empty, cells[first + width:])):
+        return None
+    if any(_kind_of(c) not in (_EMPTY, _LABEL) for c in cells[:first]):
+        return None
+    return cells[first:first + width]
 
 
 def _place_deferred(result: TableResult, guide: ColumnGuide, deferred: list, width, what: str) -> None:

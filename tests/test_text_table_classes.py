@@ -563,3 +563,27 @@ def test_spaced_amount_cut_by_a_page_break_is_not_read_short():
     lines = head + ["    行政事业性收费                              ３３５５．１８", "",
                     "                                      3", "\f", "                 4", "三、收到"]
     assert extract_active(rows_spaced(lines), "2021").cells[key] == ["３３５５．１８"]
+
+
+def test_requests_tab_and_pipe_row_first_figure_blank_placed_by_position():
+    # table 3 in tab rows (leading tabs for the merged label columns) and
+    # pipe rows: a row whose first figure is blank.  Every row printing all
+    # its figures starts them at the fourth cell, so the empty fourth cell
+    # is a blank, not a merged label cell
+    from extract.layout import rows_pipe, rows_tabrow
+    lines = ["三、本年度办理结果\t(一)予以公开\t\t0\t0\t0\t0\t0\t0\t0",
+             "\t(三)不予公开\t1．属于国家秘密\t860\t0\t1\t0\t0\t0\t861",
+             "\t\t3．危及“三安全一稳定”\t1,286\t0\t1\t0\t50\t588\t1,925\t",
+             "\t\t4．保护第三方合法权益\t\t0\t0\t0\t0\t375\t375",
+             "\t\t5．属于三类内部事务信息\t0\t0\t1\t1\t0\t319\t321"]
+    res = extract_requests(rows_tabrow(lines))
+    assert res.cells["denied_third_party_rights"] == ["", "0", "0", "0", "0", "375", "375"]
+    assert res.cells["denied_three_securities"] == ["1,286", "0", "1", "0", "50", "588", "1,925"]
+    piped = [" | ".join(line.split("\t")) + " |" for line in lines]
+    res = extract_requests(rows_pipe(piped))
+    assert res.cells["denied_third_party_rights"] == ["", "0", "0", "0", "0", "375", "375"]
+    # a label spanning the first figure's column too, two figures lost:
+    # the row is short of the columns, nothing is placed
+    lines[3] = "\t\t4．保护第三方合法权益\t\t\t0\t0\t375\t375"
+    res = extract_requests(rows_tabrow(lines))
+    assert res.cells["denied_third_party_rights"] == [None] * 7
