@@ -334,8 +334,9 @@ def extract_requests(rows: list[Row]) -> TableResult:
             deferred.append((key, row, values, note))
             return
         elif row.leading >= 0:
-            positional.append((key, row, note))
-            return
+            # stored unplaced where it stands (its note keeps its place
+            # among the notes), placed by position after the table if it can be
+            positional.append((key, row, len(result.notes)))
         _store(result, key, placed or [None] * width, note, "requests")
 
     def settle(completion: str | None = None) -> bool:
@@ -420,9 +421,13 @@ def extract_requests(rows: list[Row]) -> TableResult:
         take(row, values, key)
     settle()
     _place_deferred(result, guide, deferred, width, "requests")
-    for key, row, note in positional:
+    for key, row, at in reversed(positional):
         placed = _place_by_position(row, firsts, width)
-        _store(result, key, placed or [None] * width, None if placed else note, "requests")
+        if placed is None or any(n.key == key and n.code == PRINTED_TWICE for n in result.notes):
+            continue
+        result.cells[key] = placed
+        if at < len(result.notes) and result.notes[at].key == key and result.notes[at].code == NOT_PLACED:
+            del result.notes[at]
     return result
 
 
