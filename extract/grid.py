@@ -20,7 +20,7 @@ from .normalise import is_blank, label_key, squash, strip_cell
 from .notes import COLUMNS_NOT_FOUND, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .tables import TableResult, _is_request_header, _NUMBERED_RE, _item_of, _kind_of, _metric_candidates, \
     _names_article, _store, \
-    match_text, _LABEL, _EMPTY, _FIGURE, strip_group_labels
+    label_goes_on, match_text, _LABEL, _EMPTY, _FIGURE, strip_group_labels
 from .templates import ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS
 from .units import header_money_unit
 
@@ -431,10 +431,15 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
         row, text, key, place, ti = held
         held = None
         if continuation is not None:
-            completed = match_text(text + "".join(strip_group_labels(continuation.own or continuation.labels)))
+            text += "".join(strip_group_labels(continuation.own or continuation.labels))
+            completed = match_text(text)
             if completed is not None:
-                result.found = True
-                place(row, completed)
+                if label_goes_on(text):
+                    # 「(六)其」 + 「他」 names 「其他」 until 「处理」 follows
+                    held = (row, text, completed, place, ti)
+                else:
+                    result.found = True
+                    place(row, completed)
                 return True
         if key is not None:
             result.found = True
@@ -452,10 +457,11 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
             place(row, key)
 
     profiles: dict[int, list[int]] = {}     # grid -> the columns its rows' figures were placed in
+    waiting: list = []      # rows placed before their grid's columns were known
     for ti, _, table, rows in (analysed or analyse(doc)).of_kind("requests"):
         header = _Header(table.n_cols)
 
-        def place(row: _GridRow, key: str, header=header, ti=ti) -> None:
+        def place(row: _GridRow, key: str, header=header, ti=ti, final: bool = False) -> None:
             by_header = _by_header(row, header, lambda col, filled: _applicant_of(header.leaf(col, filled))
                                    or _applicant_of(header.path(col, filled)), memo_key="applicants") or {}
             if len(by_header) == width:
@@ -474,6 +480,12 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                     # every other row of this grid put them in
                     placed, note = [row.values[c] for c in profile], None
                     how, columns = "profile", profile
+                elif placed is None and not profile and not final:
+                    # the grid's first row placed (a part continued on a
+                    # page without header, its label cell not spanning):
+                    # tried again once the grid's other rows show their columns
+                    waiting.append((row, key, place))
+                    return
             if placed is not None:
                 profiles.setdefault(ti, columns)
             _store(result, key, placed or [None] * width, note, "requests")
@@ -532,6 +544,9 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                 place_blank()
             elif key is None and pending:
                 key = match_text(pending + own_text)
+                if key is not None and label_goes_on(pending + own_text):
+                    own_text = pending + own_text       # and may go on below: held with it
+                    own = key
             pending = ""
             if own_text and (key is None or key == own):
                 held = (row, own_text, key, place, ti)
@@ -542,6 +557,8 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
             place(row, key)
     settle()
     place_blank()
+    for row, key, place in waiting:
+        place(row, key, final=True)
     return result
 
 

@@ -27,6 +27,12 @@ class Row:
     # counting 2) to place the figures of a row whose blank cells left no
     # text.  Computed on demand: only tables with such rows need them.
     line: str | None = None
+    # Tab rows only: the empty cells dropped at the line's end (see
+    # rows_tabrow); a table-2 row as wide as its header's grid keeps them.
+    trailing: int = 0
+    # Tab and pipe rows: the empty cells before the first (tab rows strip
+    # the leading tabs with the line); -1 where a layout keeps no positions.
+    leading: int = -1
 
     @property
     def edges(self) -> list[tuple[int, int]] | None:
@@ -135,7 +141,7 @@ def rows_pipe(lines: list[str], offset: int = 0, stripped: list[str] | None = No
         # split at the pipes, each cell stripped (a C split and strips, not
         # a regex split that eats the spaces around each pipe)
         cells = list(map(str.strip, body.split("|"), repeat(_STRIP_CHARS)))
-        rows.append(Row(cells, offset + i, offset + i))
+        rows.append(Row(cells, offset + i, offset + i, None, 0, 0))
     return rows
 
 
@@ -147,13 +153,18 @@ def rows_tabrow(lines: list[str], offset: int = 0, stripped: list[str] | None = 
     reading it as a blank figure would shift a row that lost a cell."""
     rows = []
     split = _TAB_SPLIT_RE.split
-    for i, text in enumerate(stripped or strip_lines(lines)):
+    for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
         if not text:
             continue
         cells = split(text)
+        n = len(cells)
         while len(cells) > 1 and not cells[-1]:
             cells.pop()
-        rows.append(Row(cells, offset + i, offset + i))
+        # the tabs the line ends with (stripped with the line) open empty cells too
+        if line[-1:] != text[-1:]:
+            n += line[len(line.rstrip(_STRIP_CHARS)):].count("\t")
+        leading = line[:len(line) - len(line.lstrip(_STRIP_CHARS))].count("\t") if line[:1] != text[:1] else 0
+        rows.append(Row(cells, offset + i, offset + i, None, n - len(cells), leading))
     return rows
 
 
@@ -237,7 +248,8 @@ def rows_spaced(lines: list[str], offset: int = 0, stripped: list[str] | None = 
             continue
         first = text[0]     # a page number starts with a dash, 第 or a digit
         if (first in _PAGE_NUMBER_FIRST or first.isdecimal() or first.isspace()) and _PAGE_NUMBER_RE.match(line) \
-                and not _ends_cut_amount(raw_rows, lines, offset, i):
+                and not _ends_cut_amount(raw_rows, lines, offset, i) and not _figure_beside_figures(raw_rows, lines, offset, i) \
+                and not _under_figure_past_page_break(raw_rows, lines, offset, i):
             continue
         line = line.replace("\f", "")
         cells = _CELL_RE.findall(line)
@@ -264,13 +276,62 @@ def _ends_cut_amount(raw_rows: list[Row], lines: list[str], offset: int, i: int)
     if _CUT_AMOUNT_RE.fullmatch(last):
         return True
     # digits under the last figure of the row above (「３３５５．１」 over
-    # 「８」): its end; read as a page number, the figure above would be cut
-    if not is_value_like(prev.cells[-1]) or prev.line is None:
+    # 「８」), or under an amount cut after its decimal point that a filler
+    # follows (「３５９４６．」 「——」 over 「０３」): its end; read as a page
+    # number, the figure above would be cut
+    if prev.line is None:
         return False
     m = _CELL_RE.search(lines[i])
-    left, right = prev.spans[-1]
-    here = display_width(lines[i][:m.start()]) if m else 0
-    return bool(m) and left < here + display_width(m.group()) and here < right
+    if not m:
+        return False
+    here = display_width(lines[i][:m.start()])
+    there = here + display_width(m.group())
+    return any(left < there and here < right and (
+        j == len(prev.cells) - 1 and is_value_like(prev.cells[j])
+        or _CUT_AMOUNT_RE.fullmatch(unicodedata.normalize("NFKC", prev.cells[j])))
+        for j, (left, right) in enumerate(prev.spans))
+
+
+def _figure_beside_figures(raw_rows: list[Row], lines: list[str], offset: int, i: int) -> bool:
+    """A number alone on a line right below or above a row of figures, no
+    page break within three lines: a figure of a row printed a line lower
+    or higher than the others (a cell centred beside a wrapped one), not a
+    page number (pdftotext ends each page with a form feed).  Dropped, it
+    would leave that row short, its other figures placed by columns."""
+    if not lines[i].strip().isdecimal():
+        return False
+    if any("\f" in ln for ln in lines[max(i - 3, 0):i + 4]):
+        return False
+    if raw_rows and offset + i - raw_rows[-1].last_line <= 2 and len(raw_rows[-1].cells) > 1 \
+            and is_value_like(raw_rows[-1].cells[-1]):
+        return True
+    for ln in lines[i + 1:i + 3]:
+        cells = _CELL_RE.findall(ln)
+        if cells:
+            return len(cells) > 1 and is_value_like(cells[-1]) and not is_value_like(cells[0])
+    return False
+
+
+def _under_figure_past_page_break(raw_rows: list[Row], lines: list[str], offset: int, i: int) -> bool:
+    """Digits alone on a page's first line, under a figure of the row that
+    ended the page before: the figure's end, cut by the page break, or a
+    page number at the page's head.  Kept as a row, so that the table
+    reader holds the row above doubtful rather than read a figure cut short."""
+    if not raw_rows or raw_rows[-1].line is None:
+        return False
+    prev = raw_rows[-1]
+    between = lines[prev.last_line - offset + 1:i]
+    if not any("\f" in ln for ln in between) or any("\f" in ln for ln in lines[i + 1:i + 3]):
+        return False
+    if not any(_PAGE_NUMBER_RE.match(ln) or "\f" in ln for ln in between if ln.strip()):
+        return False
+    m = _CELL_RE.search(lines[i])
+    if not m or not is_value_like(prev.cells[-1]):
+        return False
+    here = display_width(lines[i][:m.start()])
+    there = here + display_width(m.group())
+    return any(left < there and here < right and is_value_like(cell)
+               for cell, (left, right) in zip(prev.cells, prev.spans))
 
 
 # A space-aligned cell: text with single spaces inside, ended by a gap or the line end.

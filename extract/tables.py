@@ -153,6 +153,17 @@ def match_text(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 12)
+def label_goes_on(text: str) -> bool:
+    """Whether a label (or the fragments of one joined) could be the start
+    of another row's label: 「（六）其」 over 「他」 names 「其他」 (a 2021
+    row) until the next line, 「处理」, makes it 「其他处理」 (the 2019 row)."""
+    key = label_key(text)
+    found = match_text(text)
+    return bool(key) and any(spec.canonical.startswith(key) and spec.canonical != key and spec.key != found
+                             for spec in REQUEST_ROWS)
+
+
 class ColumnGuide:
     """Where a space-aligned table's value columns end, learnt from its own
     complete rows, to place the figures of a row whose blank cells printed
@@ -297,6 +308,10 @@ def extract_requests(rows: list[Row]) -> TableResult:
     result = TableResult()
     width = len(APPLICANTS)
     guide, deferred = ColumnGuide(), []
+    # tab and pipe rows: where the figures of rows with seven figures start
+    # (their cell position), and the rows to place by it
+    firsts: set[int] = set()
+    positional: list = []
     pending_key, pending_text = None, ""
     # a row of figures waits for the next line, which may go on with its
     # label: 「2．其他」 over 「法律行政法规禁止公开」 names another row than
@@ -305,6 +320,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
     # a label left pending when a header is printed again inside the table
     # (a page break splitting a wrapped row): it goes on after the header
     carried: tuple[str | None, str] | None = None
+    header_seen = False
 
     def take(row: Row, values, key: str) -> None:
         result.found = True
@@ -312,9 +328,15 @@ def extract_requests(rows: list[Row]) -> TableResult:
         placed, note = place(values, width)
         if placed is not None:
             guide.learn(row, values)
+            if row.leading >= 0 and len(values) == width and not any(map(is_empty, values)):
+                firsts.add(row.leading + len(row.cells) - len(values))
         elif row.line is not None:
             deferred.append((key, row, values, note))
             return
+        elif row.leading >= 0:
+            # stored unplaced where it stands (its note keeps its place
+            # among the notes), placed by position after the table if it can be
+            positional.append((key, row, len(result.notes)))
         _store(result, key, placed or [None] * width, note, "requests")
 
     def settle(completion: str | None = None) -> bool:
@@ -327,7 +349,11 @@ def extract_requests(rows: list[Row]) -> TableResult:
         held = None
         completed = match_text(text + completion) if completion else None
         if completed is not None:
-            take(row, values, completed)
+            if label_goes_on(text + completion):
+                # 「（六）其」 + 「他」 names 「其他」 until 「处理」 follows
+                held = (row, values, text + completion, completed)
+            else:
+                take(row, values, completed)
             return True
         if key is not None:
             take(row, values, key)
@@ -346,8 +372,11 @@ def extract_requests(rows: list[Row]) -> TableResult:
                     and settle(joined)):
                 continue
             settle()
-            if header and result.found and pending_text:
+            if header and (result.found or header_seen) and pending_text:
+                # (also before any figure: a page break right after the
+                # first row's label, the header printed again)
                 carried = (pending_key, pending_text)
+            header_seen = header_seen or header
             if header or (not labels and not joined):
                 pending_key, pending_text = None, ""
             elif not joined:
@@ -363,7 +392,9 @@ def extract_requests(rows: list[Row]) -> TableResult:
         if held is not None:
             # a cell stream (one cell per paragraph) runs the rest of the
             # held row's label into this row's labels
-            rest = strip_group_labels(labels)
+            # (「其他处理」 first is the end of 「(六) 」 above, not the 2021
+            # group label that strip_group_labels drops before a sub-row)
+            rest = [label for label in labels if not is_group_label(label)]
             if len(rest) > 1 and not _NUMBERED_RE.match(rest[0]) and settle(rest[0]):
                 header, opens, key, joined = _request_labels(tuple(rest[1:]))
         settle()
@@ -381,7 +412,8 @@ def extract_requests(rows: list[Row]) -> TableResult:
             key = pending_key
         text = joined if own is not None else pending_text + joined     # its own label names it: no pending text
         pending_key, pending_text = None, ""
-        if joined and (key is None or key == own):
+        if joined and (key is None or key == own or label_goes_on(text)):
+            # (a label that may go on below its figures waits for the next line)
             held = (row, values, text, key)
             continue
         if key is None:
@@ -389,7 +421,32 @@ def extract_requests(rows: list[Row]) -> TableResult:
         take(row, values, key)
     settle()
     _place_deferred(result, guide, deferred, width, "requests")
+    for key, row, at in reversed(positional):
+        placed = _place_by_position(row, firsts, width)
+        if placed is None or any(n.key == key and n.code == PRINTED_TWICE for n in result.notes):
+            continue
+        result.cells[key] = placed
+        if at < len(result.notes) and result.notes[at].key == key and result.notes[at].code == NOT_PLACED:
+            del result.notes[at]
     return result
+
+
+def _place_by_position(row: Row, firsts: set[int], width: int) -> list[str] | None:
+    """A tab or pipe row's figures by cell position, where every row of the
+    table printing all its figures starts them at the same position: an
+    empty cell there is a blank figure (「4．保护第三方合法权益 | (empty) |
+    0 | …」), not a merged label cell, since the label cells end before it.
+    None unless the row has a cell at each of the columns, nothing but
+    labels and empty cells before them and nothing but empty cells after."""
+    if len(firsts) != 1:
+        return None
+    (first,) = firsts
+    cells = [*[""] * row.leading, *row.cells, *[""] * row.trailing]
+    if len(cells) < first + width or not all(map(is_empty, cells[first + width:])):
+        return None
+    if any(_kind_of(c) not in (_EMPTY, _LABEL) for c in cells[:first]):
+        return None
+    return cells[first:first + width]
 
 
 def _place_deferred(result: TableResult, guide: ColumnGuide, deferred: list, width, what: str) -> None:
@@ -480,6 +537,10 @@ def extract_review(rows: list[Row]) -> TableResult:
         row, _, values = value_rows[0]
         result.span(row)
         placed, note = place(values, len(PROCEEDINGS) * len(OUTCOMES))
+        if placed is None and row.line is not None:
+            by_header = _review_by_header_columns(rows, row, values)
+            if by_header is not None:
+                (placed, order), note = by_header, None
         if note:
             result.notes.append(Note("review_litigation", None, NOT_PLACED, note))
         for i, proceeding in enumerate(PROCEEDINGS):
@@ -507,6 +568,45 @@ def extract_review(rows: list[Row]) -> TableResult:
     return result
 
 
+def _review_by_header_columns(rows: list[Row], row: Row, values) -> tuple[list[str], list[str]] | None:
+    """Space-aligned table 4 as one row of figures under the fifteen outcome
+    labels of its header (on one line or several), a blank cell printing
+    nothing: each figure placed under the one outcome label its text
+    overlaps, the labels in their left-to-right order.  None unless the
+    fifteen labels sit side by side without overlapping and every figure
+    overlaps exactly one label, each a different one, in order.  Returns
+    the cells and the outcome of each column, left to right."""
+    n = len(PROCEEDINGS) * len(OUTCOMES)
+    if row.line is None or not values or not all(v and v == v.strip() for v in values):
+        return None
+    labels = []
+    for r in rows:
+        if r is row or r.line is None:
+            continue
+        for cell, span in zip(r.cells, r.spans):
+            outcome = _outcome_of(cell)
+            if outcome and _kind_of(cell) == _LABEL:
+                labels.append((span, outcome))
+    if len(labels) != n:
+        return None
+    labels.sort()
+    outcomes = [o for _, o in labels]
+    labels = [span for span, _ in labels]
+    if any(a[1] > b[0] for a, b in zip(labels, labels[1:])):
+        return None
+    if any(sorted(outcomes[i:i + 5]) != sorted(OUTCOMES) for i in range(0, n, 5)):
+        return None
+    spans = row.spans[len(row.cells) - len(values):]
+    placed: list[str] = [""] * n
+    last = -1
+    for value, (left, right) in zip(values, spans):
+        over = [i for i, (l, r) in enumerate(labels) if l < right and left < r]
+        if len(over) != 1 or over[0] <= last:
+            return None
+        placed[over[0]], last = value, over[0]
+    return placed, outcomes
+
+
 @lru_cache(maxsize=1 << 12)
 def _proceeding_named(label: str) -> str | None:
     """The proceeding a label names, also as the first line of a wrapped
@@ -528,6 +628,7 @@ def _review_small_tables(rows: list[Row]) -> dict | None:
     found: dict[str, Cells] = {}
     context = None
     header: list[str] | None = None
+    width = 0       # the header's cells, when it is the five outcomes alone (tab rows: with the line's end)
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         named = next(filter(None, map(_proceeding_named, labels)), None)
@@ -537,8 +638,14 @@ def _review_small_tables(rows: list[Row]) -> dict | None:
                 context = named
             if len(outcomes) == 5 and set(outcomes) == set(OUTCOMES):
                 header = outcomes
+                width = len(row.cells) + row.trailing if len(row.cells) == 5 else 0
             continue
         proceeding = named or context
+        if (len(values) < 5 and row.trailing and not labels
+                and len(values) + row.trailing == width):
+            # a tab row as wide as its header: the empty last cells the
+            # line's end dropped are blanks
+            values = (*values, *[""] * (5 - len(values)))
         if proceeding is None or header is None or len(values) != 5 or proceeding in found:
             return None
         found[proceeding] = _reorder(list(values), header)
@@ -696,23 +803,48 @@ _CUT_NUMBER_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
 _UNIT_FRAGMENTS = frozenset({"元", "万元", "亿元", "万", "（元）", "(元)", "（万元）", "(万元)"})
 
 
-def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int]]:
+def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], dict[int, str], set[int]]:
     """Space-aligned text: a figure too wide for its column goes on below
     it (「６５１１９０」 over 「００元」).  A line of figures alone (no label)
     right below a row of figures, each under exactly one of that row's
     figures and none under the same one, holds their ends: they are joined
     to them.  Read alone the first part would be a wrong figure: where
-    they cannot be joined so, the row above is doubtful (the first lines of
-    such rows are returned with the rows)."""
+    they cannot be joined so, the row above is doubtful.
+
+    The other cells of a row whose figure wrapped may be printed on the
+    lower line (a cell centred or set at the bottom: 「１４３６．４」 over
+    「１６５ … ４」).  A figure of that line under no cell of the row above
+    is then a cell of that row, in its place left to right: the line holds
+    the end of one of the row's figures, so it lies inside that row.  Such
+    a row's text line no longer shows all its cells: it is not placed by
+    column positions.
+
+    Returns the rows, the doubtful rows' first lines (with why) and those
+    of the rows read over two lines."""
     out: list[Row] = []
-    doubtful: set[int] = set()
+    doubtful: dict[int, str] = {}
+    two_lines: set[int] = set()
     for row in rows:
         prev = out[-1] if out else None
         if (prev is not None and row.line is not None and prev.line is not None
+                and row.first_line - prev.last_line > 2):
+            # further below, past blank lines or a page break: the end of a
+            # figure cut by the page, or figures of another row; which is
+            # not known, so a line of figures under a figure of the row
+            # above makes that row doubtful
+            labels, values, printed = classify_row(row.cells)
+            if (printed and not labels) or all(c in _UNIT_FRAGMENTS or _DECIMALS_RE.fullmatch(squash(c))
+                                               for c in row.cells):
+                p_labels, p_values, p_printed = classify_row(prev.cells)
+                p_spans = prev.spans[len(prev.cells) - len(p_values):] if p_printed else []
+                if any(pl < right and left < pr for left, right in row.spans for pl, pr in p_spans):
+                    doubtful[prev.first_line] = "a line of figures under one of its figures past a page break or blank lines"
+        elif (prev is not None and row.line is not None and prev.line is not None
                 and row.first_line - prev.last_line <= 2):
             labels, values, printed = classify_row(row.cells)
             p_labels, p_values, p_printed = classify_row(prev.cells)
-            fragment = (printed and not labels and len(values) == len(row.cells)) or (
+            figures = printed and not labels and len(values) == len(row.cells)
+            fragment = figures or (
                 # the unit alone went on below the amount
                 all(c in _UNIT_FRAGMENTS or _DECIMALS_RE.fullmatch(squash(c)) for c in row.cells))
             # figures of the row above: its value cells, or an amount cut
@@ -724,18 +856,74 @@ def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], set[int]]:
                 targets, under = [], False
                 for left, right in spans:
                     over = [j for j in figure_cells if p_spans[j][0] < right and left < p_spans[j][1]]
-                    targets.append(over[0] if len(over) == 1 else None)
+                    if len(over) == 1:
+                        targets.append(over[0])
+                    elif figures and not any(pl < right and left < pr for pl, pr in p_spans):
+                        targets.append(-1)      # a cell of its own, below nothing
+                    else:
+                        targets.append(None)
                     under = under or bool(over)
-                if None not in targets and len(set(targets)) == len(targets):
+                joined = [j for j in targets if j is not None and j >= 0]
+                if None not in targets and joined and len(set(joined)) == len(joined):
                     cells = list(prev.cells)
-                    for j, text in zip(targets, row.cells):
-                        cells[j] += text
+                    own = []
+                    for j, text, span in zip(targets, row.cells, spans):
+                        if j >= 0:
+                            cells[j] += text
+                        else:
+                            own.append((span[0], text))
+                    if own:
+                        placed = sorted([(sp[0], c) for sp, c in zip(p_spans, cells)] + own, key=itemgetter(0))
+                        cells = [c for _, c in placed]
+                        two_lines.add(prev.first_line)
                     out[-1] = Row(cells, prev.first_line, row.last_line, prev.line)
                     continue
                 if under:
-                    doubtful.add(prev.first_line)
+                    doubtful[prev.first_line] = "a figure goes on below it, but not under one figure alone"
         out.append(row)
-    return out, doubtful
+    return out, doubtful, two_lines
+
+
+def _header_grid(row: Row) -> tuple[int, int] | None:
+    """The grid a table-2 header row prints, when its label column is one
+    cell (「信息内容」, a label naming no metric) and each next cell names
+    a metric: (the number of metrics, the grid's width in cells).  The
+    width counts the empty cells after the metrics (and, in tab rows, those
+    dropped at the line's end); in a cell stream the header runs on into
+    the first row, whose label ends it.  A heading before 「信息内容」 in a
+    cell stream belongs to no column.  None when the label column may be
+    wider (an empty cell before the metrics) or a cell names no metric."""
+    cells = row.cells
+    first = next((i for i, c in enumerate(cells) if _metric_candidates(c)), None)
+    if not first or not cells[first - 1] or _kind_of(cells[first - 1]) != _LABEL:
+        return None
+    end = first
+    while end < len(cells) and _metric_candidates(cells[end]):
+        end += 1
+    k = end - first
+    while end < len(cells) and is_empty(cells[end]):
+        end += 1
+    width = end - first + 1 + (row.trailing if end == len(cells) else 0)
+    return k, width
+
+
+def _place_by_grid(row: Row, values, grid: tuple[int, int], expected: int) -> list[str] | None:
+    """A row's cells by their position in the header's grid, when the row
+    (its label cell, then its value cells) is exactly as wide as the grid:
+    each cell then sits under the header cell at its position, so an empty
+    cell beside the label is a blank figure, not a merged label cell (the
+    grid's label column is one cell), and in tab rows an empty last cell
+    the line's end dropped is a blank figure too.  None otherwise."""
+    k, width = grid
+    if k != expected or not values:
+        return None
+    label_at = len(row.cells) - len(values) - 1
+    if label_at < 0 or _kind_of(row.cells[label_at]) != _LABEL:
+        return None
+    cells = [*values, *[""] * row.trailing]
+    if 1 + len(cells) != width or not all(map(is_empty, cells[k:])):
+        return None
+    return cells[:k]
 
 
 def extract_active(rows: list[Row], template: str | None) -> TableResult:
@@ -747,22 +935,30 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     result = TableResult()
     result.extra["money_units"] = {}
     header: tuple[str, ...] = ()
+    grid = None           # the header row's grid (_header_grid), in layouts without positions
     header_text: list[str] = []     # labels since the last row of figures
     pending = None        # an item label whose figures are on the next line
     guide, deferred, widths = ColumnGuide(), [], {}
     blank_rows = {}       # item -> its row's cell count, where every cell is printed empty
-    doubtful: set[int] = set()
+    doubtful: dict[int, str] = {}
+    lone = []             # (item, index) of space-aligned rows printing an item's label alone
+    two_lines: set[int] = set()
     if rows and rows[0].line is not None:
-        rows, doubtful = _join_wrapped_figures(rows)
-    for row in rows:
+        rows, doubtful, two_lines = _join_wrapped_figures(rows)
+    elif rows:
+        rows = _split_blank_item_rows(rows)
+    for index, row in enumerate(rows):
         labels, values, printed = classify_row(row.cells)
         names_article, metrics, item = _active_labels(labels)
         if names_article:
-            header = ()
+            header, grid = (), None
             result.span(row)
         header_text.extend(labels)
         if metrics:
             header = metrics
+            grid = _header_grid(row) if row.line is None else None
+            if grid is not None and grid[0] != len(metrics):
+                grid = None
             result.span(row)
         if not printed and not (item is not None and any(not is_empty(v) for v in values)):
             # (a row naming its item with only 「无」 or 「-」 printed is a
@@ -770,6 +966,12 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             pending = item
             if item is not None and values:
                 blank_rows[item] = len(values)
+            elif item is not None and row.trailing and grid is not None and 1 + row.trailing == grid[1]:
+                # a tab row of the label alone as wide as the header's grid:
+                # every cell empty, dropped with the line's end
+                blank_rows[item] = row.trailing
+            elif item is not None and row.line is not None and len(row.cells) == len(labels):
+                lone.append((item, index))
             continue
         block, header_text = "".join(header_text), []
         item = item or pending
@@ -791,14 +993,25 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         result.found = True
         result.span(row)
         placed, note = place(_drop_fillers(values, len(expected_metrics)), len(expected_metrics))
+        if placed is None and grid is not None and set(header) == set(expected_metrics):
+            by_grid = _place_by_grid(row, values, grid, len(expected_metrics))
+            if by_grid is not None:
+                placed, note = by_grid, None
         if row.first_line in doubtful:
             # not placed by columns later either: one of its figures is cut
-            placed, note = None, "a figure goes on below it, but not under one figure alone"
+            placed, note = None, doubtful[row.first_line]
+        elif placed is None and row.first_line in two_lines:
+            note = f"{note}, its cells printed on two lines"
+        elif placed is None and row.line is not None and _figures_beside(rows, index):
+            # a line of figures alone right above or below it may hold the
+            # figures it lacks: placed by columns, they would read as blanks
+            note = f"{note}, a line of figures alone beside it"
         elif placed is None and row.line is not None:
             deferred.append((item, row, values, note))
             widths[item] = len(expected_metrics)
             continue
-        guide.learn(row, values)
+        if row.first_line not in two_lines:
+            guide.learn(row, values)
         if placed is not None and header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
             by_metric = dict(zip(header, placed))
             placed = [by_metric[m] for m in expected_metrics]
@@ -812,4 +1025,58 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         if item not in result.cells and expected_metrics and n_cells >= len(expected_metrics):
             result.found = True
             _store(result, item, [""] * len(expected_metrics), None, "active_disclosure")
+    # Space-aligned text: an item's label printed alone, with no line of
+    # figures alone right above or below it (where a figure of its row
+    # could have gone), prints blank cells: the row is a row of blanks.
+    for item, index in lone:
+        expected_metrics = ACTIVE_METRICS.get(template or "", {}).get(item[0])
+        if item in result.cells or not expected_metrics:
+            continue
+        near = rows[max(index - 1, 0):index + 2]
+        if any(_figures_only(r) for r in near):
+            continue
+        result.found = True
+        result.span(rows[index])
+        _store(result, item, [""] * len(expected_metrics), None, "active_disclosure")
     return result
+
+
+def _figures_beside(rows: list[Row], index: int) -> bool:
+    """A line of figures alone right above or below rows[index] (space-aligned text)."""
+    row = rows[index]
+    return any(0 <= i < len(rows) and abs(rows[i].first_line - row.first_line) <= 2 and _figures_only(rows[i])
+               for i in (index - 1, index + 1))
+
+
+def _figures_only(row: Row) -> bool:
+    labels, _, printed = classify_row(row.cells)
+    return printed and not labels
+
+
+_EMPTY_B = bytes([_EMPTY])
+
+
+def _split_blank_item_rows(rows: list[Row]) -> list[Row]:
+    """A cell stream rebuilds a row as labels then values, and an empty cell
+    does not end the labels (a merged label cell prints one): a row of
+    table 2 printing its item's label and only empty cells runs on into
+    the next row's labels (「行政许可」 NBSP 「第二十条第（六）项」 …).  The
+    empty cells after an item's label, up to the next label, are that
+    item's cells: the row is split there."""
+    out = []
+    for row in rows:
+        cells = row.cells
+        kinds = bytes(map(_kind_of, cells))
+        at = kinds.find(_EMPTY_B, 1)
+        while at > 0:
+            end = at
+            while end < len(kinds) and kinds[end] == _EMPTY:
+                end += 1
+            if end < len(kinds) and kinds[end] == _LABEL and kinds[at - 1] == _LABEL and _item_of(cells[at - 1]):
+                out.append(Row(cells[:end], row.first_line, row.last_line))
+                cells, kinds = cells[end:], kinds[end:]
+                at = kinds.find(_EMPTY_B, 1)
+            else:
+                at = kinds.find(_EMPTY_B, end)
+        out.append(Row(cells, row.first_line, row.last_line, None, row.trailing) if cells is not row.cells else row)
+    return out

@@ -278,11 +278,12 @@ def test_spaced_amount_cut_before_its_decimal_point_is_joined():
     assert res.cells[("art20_9", "centralized_procurement")] == ["２８４", "２２，２９０．１５"]
 
 
-def test_spaced_amount_cut_with_the_other_figure_printed_below_is_not_read():
+def test_spaced_amount_cut_with_the_other_figure_printed_below():
     # the count printed a line lower (centred in its cell) beside the end of
-    # the amount: 「１４３６．４」 over 「１６５ … ４」.  The line is under no
-    # single figure of the row, so the row is doubtful: neither 1436.4 nor
-    # the lone 1436.4 placed later by the columns the other rows use
+    # the amount: 「１４３６．４」 over 「１６５ … ４」.  The 「４」 under the
+    # amount puts the line inside the row, so 「１６５」, under no cell of the
+    # line above, is the row's count: 165 and 1436.44 (the lone 1436.4,
+    # placed by the columns of other rows, was once published)
     from extract.tables import extract_active
     lines = [
         '                         第二十条第（一）项',
@@ -310,5 +311,279 @@ def test_spaced_amount_cut_with_the_other_figure_printed_below_is_not_read():
         '                               １６５                            ４',
         ""]
     res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["１６５", "１４３６．４４"]
+    # the count under the label: which row's cell it is is not known, the
+    # row is doubtful and not read (neither 1436.4 nor 1436.44 alone)
+    lines[-2] = "        １６５                                                   ４"
+    res = extract_active(rows_spaced(lines), "2019")
     assert res.cells[("art20_9", "centralized_procurement")] == [None, None]
     assert res.cells[("art20_8", "administrative_fees")] == ["３２", "＋５"]
+
+
+def test_requests_other_handling_wrapped_below_its_figures():
+    # 2019 「（六）其他处理」 wrapped in its narrow cell: 「（六）其」 beside the
+    # figures, 「他」 and 「处理」 below.  「（六）其他」 alone names the 2021
+    # row 「其他」 (and made the report look like both templates): the row
+    # waits while its label may go on
+    body = ["                      （六）其                                ０       ０        ０          ０            １        ０    １",
+            "                      他",
+            "                      处理",
+            "                      （七）总计                              ２       １        ０          ０            ２        ０    ５"]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["other_handling"] == ["０", "０", "０", "０", "１", "０", "１"]
+    assert "other_misc" not in res.cells
+    assert res.cells["total_processed"][0] == "２"
+    # tab rows and pipe rows: the same wrap, one fragment a row
+    from extract.layout import rows_pipe, rows_tabrow
+    tabbed = ["\t（六）其\t\t0\t0\t0\t0\t1\t0\t1", "\t他\t\t\t\t\t\t\t\t", "\t处理\t\t\t\t\t\t\t\t",
+              "\t（七）总计\t\t2\t1\t0\t0\t2\t0\t5"]
+    res = extract_requests(rows_tabrow(tabbed))
+    assert res.cells["other_handling"] == ["0", "0", "0", "0", "1", "0", "1"] and "other_misc" not in res.cells
+    piped = ["|  | (六)其 |  | 0 | 0 | 0 | 0 | 1 | 0 | 1 |", "|  | 他 |  |  |  |  |  |  |  |  |",
+             "|  | 处理 |  |  |  |  |  |  |  |  |", "|  | (七)总计 |  | 2 | 1 | 0 | 0 | 2 | 0 | 5 |"]
+    res = extract_requests(rows_pipe(piped))
+    assert res.cells["other_handling"] == ["0", "0", "0", "0", "1", "0", "1"] and "other_misc" not in res.cells
+    # a grid (Markdown, DOCX, HTML): the same three rows
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_requests
+    rows = [["三、本年度办理结果", "(五)不予处理", "5．要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"],
+            ["", "(六)其", "", "0", "0", "0", "0", "1", "0", "1"], ["", "他"] + [""] * 8,
+            ["", "处理"] + [""] * 8, ["", "(七)总计", "", "2", "1", "0", "0", "2", "0", "5"]]
+    grid = Table([Cell(t, r, c) for r, row in enumerate(rows) for c, t in enumerate(row)], len(rows), 10)
+    res = read_requests(Document("markdown", [grid]))
+    assert res.cells["other_handling"] == ["0", "0", "0", "0", "1", "0", "1"] and "other_misc" not in res.cells
+
+
+def test_requests_other_handling_wrapped_at_a_space_in_a_cell_stream():
+    # one cell per paragraph: 「(六) 」 beside its figures, 「其他处理」 on
+    # the next paragraph with the blanks of its merged cells, then 「(七)
+    # 总计」: the stream runs 「其他处理」 into the next row, where it is
+    # the end of the label above, not the 2021 group label over sub-rows
+    stream = ["(5)要求", "0", "0", "0", "1", "0", "0", "1", "行政机关确认或重新出具已获取信息", *[NB] * 7,
+              "(六) ", "5", "0", "0", "0", "6", "0", "11", "其他处理", *[NB] * 7,
+              "(七) 总计", "16", "3", "5", "28", "32", "3", "87"]
+    res = extract_requests(rows_paragraph(_paragraphs(stream)))
+    assert res.cells["not_processed_confirmation"] == ["0", "0", "0", "1", "0", "0", "1"]
+    assert res.cells["other_handling"] == ["5", "0", "0", "0", "6", "0", "11"]
+    assert res.cells["total_processed"] == ["16", "3", "5", "28", "32", "3", "87"]
+
+
+T2_2019 = [("第二十条第（五）项", None), ("信息内容", ("上一年项目数量", "本年增/减", "处理决定数量")),
+           ("行政许可", ("277", "-6", "43714")), ("其他对外管理服务事项", ("", "36", "29773"))]
+
+
+def test_active_first_cell_blank_placed_by_the_header_grid():
+    # a table-2 row whose first figure is blank: the empty cell beside the
+    # label could be a merged label cell, unless the header shows the label
+    # column is one cell and the row is exactly as wide as the header
+    from extract.layout import rows_pipe, rows_tabcell, rows_tabrow
+    from extract.tables import extract_active
+    key = ("art20_5", "other_administrative_services")
+    stream = []
+    for label, cells in T2_2019:
+        stream += [label, *[c or NB for c in cells or ()]]
+    res = extract_active(rows_paragraph(_paragraphs(stream)), "2019")
+    assert res.cells[key] == ["", "36", "29773"]
+    assert res.cells[("art20_5", "administrative_licensing")] == ["277", "-6", "43714"]
+    tabbed = []
+    for label, cells in T2_2019:
+        tabbed += ["\t" + label, *["\t" + c for c in cells or ()], ""]
+    assert extract_active(rows_tabcell(tabbed), "2019").cells[key] == ["", "36", "29773"]
+    piped = [" | ".join([label, *(cells or ("", "", ""))]) + " |" for label, cells in T2_2019]
+    assert extract_active(rows_pipe(piped), "2019").cells[key] == ["", "36", "29773"]
+    rows = ["\t".join([label, *(cells or ("", "", ""))]) + "\t" for label, cells in T2_2019]
+    assert extract_active(rows_tabrow(rows), "2019").cells[key] == ["", "36", "29773"]
+    # a header whose label column is two cells wide: the row is one cell
+    # short of the grid, the empty cell may be the merged label's
+    piped[1] = "信息内容 |  | 上一年项目数量 | 本年增/减 | 处理决定数量 |"
+    res = extract_active(rows_pipe(piped), "2019")
+    assert res.cells[key] == [None, None, None] and res.notes
+
+
+def test_active_tab_row_last_cell_blank_dropped_with_the_line_end():
+    # tab rows end with a stray tab, so an empty last cell is dropped with
+    # the line's end; a row as wide as its header's grid keeps it
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    lines = ["第二十条第（六）项\t\t\t\t", "信息内容\t上一年项目数量\t本年增/减\t处理决定数量\t",
+             "行政处罚\t318\t-23\t\t", "行政强制\t195\t+25\t219\t"]
+    res = extract_active(rows_tabrow(lines), "2019")
+    assert res.cells[("art20_6", "administrative_penalty")] == ["318", "-23", ""]
+    assert res.cells[("art20_6", "administrative_coercion")] == ["195", "+25", "219"]
+    # one tab short of the header: a cell is missing, which one is unknown
+    lines[2] = "行政处罚\t318\t-23\t"
+    res = extract_active(rows_tabrow(lines), "2019")
+    assert res.cells[("art20_6", "administrative_penalty")] == [None, None, None]
+
+
+def test_active_item_printed_alone_is_a_row_of_blanks():
+    # 2021 table 2, a one-figure row printed blank, in three layouts
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    key = ("art20_5", "administrative_licensing")
+    # a cell stream: 「行政许可」 NBSP runs on into the next part's labels
+    stream = ["第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", NB,
+              "第二十条第（六）项", "信息内容", "本年处理决定数量", "行政处罚", "2521", "行政强制", "98"]
+    res = extract_active(rows_paragraph(_paragraphs(stream)), "2021")
+    assert res.cells[key] == [""]
+    assert res.cells[("art20_6", "administrative_penalty")] == ["2521"]
+    # tab rows: the label and the stray tabs of a grid four cells wide
+    lines = ["第二十条第(五)项", "信息内容\t本年处理决定数量\t\t", "行政许可\t\t\t",
+             "第二十条第(六)项", "信息内容\t本年处理决定数量\t\t", "行政处罚\t2569\t\t"]
+    res = extract_active(rows_tabrow(lines), "2021")
+    assert res.cells[key] == [""]
+    lines[2] = "行政许可"       # no cell at all: not read as a blank
+    assert key not in extract_active(rows_tabrow(lines), "2021").cells
+    # space-aligned text: the label alone between the header and the next part
+    spaced = ["                      第二十条第（五）项",
+              "   信息内容                     本年处理决定数量",
+              "行政许可",
+              "                      第二十条第（六）项",
+              "   信息内容                     本年处理决定数量",
+              "行政处罚                              4682"]
+    res = extract_active(rows_spaced(spaced), "2021")
+    assert res.cells[key] == [""]
+    assert res.cells[("art20_6", "administrative_penalty")] == ["4682"]
+    # a line of figures alone right above it: its figure may be that one
+    spaced[2:2] = ["                                   7151"]
+    res = extract_active(rows_spaced(spaced), "2021")
+    assert res.cells.get(key) != [""]
+
+
+def test_spaced_figure_alone_on_the_line_beside_a_short_row_is_not_dropped():
+    # a count printed a line lower than the amount, nothing wrapped: the
+    # lone 「１６５」 looked like a page number and was dropped, and the row,
+    # one figure short, was placed by columns: a blank count was published
+    from extract.tables import extract_active
+    head = ["          第二十条第（八）项",
+            "       信息内容          上一年项目数量          本年增/减",
+            "    行政事业性收费             ３２                    ＋５",
+            "          第二十条第（九）项",
+            "       信息内容          采购项目数量           采购总金额"]
+    key = ("art20_9", "centralized_procurement")
+    for tail in (["    政府集中采购                                    １４３６．４４", "                           １６５"],
+                 ["                           １６５", "    政府集中采购                                    １４３６．４４"]):
+        res = extract_active(rows_spaced(head + tail + [""]), "2019")
+        assert res.cells[key] == [None, None] and res.notes
+    # a page number before a page break stays one: the row is placed by columns
+    res = extract_active(rows_spaced(head + ["    政府集中采购                                    １４３６．４４",
+                                             "", "                           ２", "\f"]), "2019")
+    assert res.cells[key] == ["", "１４３６．４４"]
+
+
+def test_spaced_amount_cut_after_its_decimal_point_before_a_filler():
+    # 「３５９４６．」 then a filler 「——」 in the column the row lacks, the
+    # decimals 「０３」 below the amount: not a page number
+    from extract.tables import extract_active
+    lines = ["          第二十条第（九）项",
+             "      信息内容          采购项目数量    采购总金额（         ——",
+             "                                        万元）",
+             "政府集中采购               １９３       ３５９４６．         ——",
+             "                                        ０３",
+             ""]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["１９３", "３５９４６．０３"]
+
+
+def test_review_spaced_one_row_with_a_blank_placed_under_the_header_labels():
+    # table 4 as one row of fifteen figures under a header on two lines, a
+    # blank cell printing nothing: 14 figures, each under one outcome label
+    lines = ["                      行政复议                                                                            行政诉讼",
+             "结果维持    结果纠正    其他结果    尚未审结    总计                      未经复议直接起诉                                           复议后起诉",
+             "                                                        结果维持    结果纠正    其他结果    尚未审结    总计    结果维持    结果纠正    其他结果    尚未审结    总计",
+             "       0           0          74          70     144          10          23          17           0      50           5                      16          10      44"]
+    res = extract_review(rows_spaced(lines))
+    assert res.cells == {"administrative_review": ["0", "0", "74", "70", "144"],
+                         "litigation_direct": ["10", "23", "17", "0", "50"],
+                         "litigation_after_review": ["5", "", "16", "10", "44"]}
+    # a figure between two labels: nothing is placed
+    lines[3] = lines[3].replace("           5       ", "               5   ")
+    res = extract_review(rows_spaced(lines))
+    assert all(cells == [None] * 5 for cells in res.cells.values())
+
+
+def test_review_small_tables_tab_row_last_cell_blank():
+    from extract.layout import rows_tabrow
+    lines = ["（一）行政复议", "结果维持\t结果纠正\t其他结果\t尚未审结\t总计", "0\t0\t0\t2\t",
+             "（二）行政诉讼（未经复议直接起诉）", "结果维持\t结果纠正\t其他结果\t尚未审结\t总计", "0\t1\t1\t1\t3",
+             "（三）行政诉讼（复议后起诉）", "结果维持\t结果纠正\t其他结果\t尚未审结\t总计", "0\t0\t1\t0\t1"]
+    res = extract_review(rows_tabrow(lines))
+    assert res.cells == {"administrative_review": ["0", "0", "0", "2", ""],
+                         "litigation_direct": ["0", "1", "1", "1", "3"],
+                         "litigation_after_review": ["0", "0", "1", "0", "1"]}
+    lines[2] = "0\t0\t0\t2"     # a cell missing, not a blank: not read
+    assert extract_review(rows_tabrow(lines)).cells["administrative_review"] == [None] * 5
+
+
+def test_requests_first_label_split_by_page_break_and_repeated_header():
+    # the first row's label starts at the foot of a page, before any figure
+    # of the table: it goes on after the repeated header all the same
+    body = ["  一、本年新收政府信息", "", "                                      - 1 -", "\f",
+            *HEADER.splitlines(),
+            ROW.format(label="  公开申请数量", v=39),
+            "  二、上年结转政府信息",
+            ROW.format(label="  公开申请数量", v=1)]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["new_received"][0] == "39"
+    assert res.cells["carried_over"][0] == "1"
+
+
+def test_grid_part_without_header_first_row_label_cell_not_spanning():
+    # the same, the row whose label cell does not span its columns being the
+    # part's first row: placed once the part's other rows show their columns
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_requests
+    cells = [Cell("二、上年结转政府信息公开申请数量", 0, 0, colspan=2), Cell("", 0, 2)]
+    cells += [Cell(str(i), 0, 3 + i) for i in range(7)]
+    cells += [Cell("三、本年度办理结果", 1, 0, rowspan=2), Cell("（一）予以公开", 1, 1, colspan=2)]
+    cells += [Cell(str(10 + i), 1, 3 + i) for i in range(7)]
+    cells += [Cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 2, 1, colspan=2)]
+    cells += [Cell(str(20 + i), 2, 3 + i) for i in range(7)]
+    res = read_requests(Document("pdf", [Table(cells, 3, 10)]))
+    assert res.cells["carried_over"] == [str(i) for i in range(7)]
+    assert res.cells["granted"] == [str(10 + i) for i in range(7)]
+
+
+def test_spaced_amount_cut_by_a_page_break_is_not_read_short():
+    # a wrapped amount whose end went onto the next page: past the page
+    # number and the form feed, 「８」 or 「００元」 under the amount.  It may
+    # be the amount's end or a page head's number: the row is not read,
+    # never read as the part above the break (3355.1, 651190)
+    from extract.tables import extract_active
+    head = ["          第二十条第（八）项",
+            "       信息内容             本年收费金额(单位:万元)"]
+    key = ("art20_8", "administrative_fees")
+    for amount, page_number, rest in (("３３５５．１", "3", "８"), ("６５１１９０", "- 3 -", "００元")):
+        lines = head + ["    行政事业性收费                              " + amount, "",
+                        "                                      " + page_number, "\f",
+                        "                                                " + rest.rjust(10), ""]
+        res = extract_active(rows_spaced(lines), "2021")
+        assert res.cells[key] == [None] and res.notes
+    # a page number on the next page's first line away from the figures
+    lines = head + ["    行政事业性收费                              ３３５５．１８", "",
+                    "                                      3", "\f", "                 4", "三、收到"]
+    assert extract_active(rows_spaced(lines), "2021").cells[key] == ["３３５５．１８"]
+
+
+def test_requests_tab_and_pipe_row_first_figure_blank_placed_by_position():
+    # table 3 in tab rows (leading tabs for the merged label columns) and
+    # pipe rows: a row whose first figure is blank.  Every row printing all
+    # its figures starts them at the fourth cell, so the empty fourth cell
+    # is a blank, not a merged label cell
+    from extract.layout import rows_pipe, rows_tabrow
+    lines = ["三、本年度办理结果\t(一)予以公开\t\t0\t0\t0\t0\t0\t0\t0",
+             "\t(三)不予公开\t1．属于国家秘密\t860\t0\t1\t0\t0\t0\t861",
+             "\t\t3．危及“三安全一稳定”\t1,286\t0\t1\t0\t50\t588\t1,925\t",
+             "\t\t4．保护第三方合法权益\t\t0\t0\t0\t0\t375\t375",
+             "\t\t5．属于三类内部事务信息\t0\t0\t1\t1\t0\t319\t321"]
+    res = extract_requests(rows_tabrow(lines))
+    assert res.cells["denied_third_party_rights"] == ["", "0", "0", "0", "0", "375", "375"]
+    assert res.cells["denied_three_securities"] == ["1,286", "0", "1", "0", "50", "588", "1,925"]
+    piped = [" | ".join(line.split("\t")) + " |" for line in lines]
+    res = extract_requests(rows_pipe(piped))
+    assert res.cells["denied_third_party_rights"] == ["", "0", "0", "0", "0", "375", "375"]
+    # a label spanning the first figure's column too, two figures lost:
+    # the row is short of the columns, nothing is placed
+    lines[3] = "\t\t4．保护第三方合法权益\t\t\t0\t0\t375\t375"
+    res = extract_requests(rows_tabrow(lines))
+    assert res.cells["denied_third_party_rights"] == [None] * 7
