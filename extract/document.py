@@ -79,6 +79,9 @@ class Document:
     # Text formats whose tables were flattened to text by whoever made the
     # file: the text itself, for the text-layout row readers.
     text: str | None = None
+    # What the reader noticed about the file as a whole (extract.notes.Note),
+    # e.g. a PDF font with no glyphs here: joined into the report's notes.
+    notes: list = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:

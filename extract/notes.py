@@ -19,17 +19,18 @@ UNKNOWN_LABEL = "unknown_label"      # a row of figures whose label names no row
 NO_FIGURES = "no_figures"            # table 4 named, but no row of figures found
 AMBIGUOUS_ROWS = "ambiguous_rows"    # table 4: rows of figures that cannot be told apart
 BOTH_TEMPLATES = "both_templates"    # labels of both templates: no template recognised
+FONT_MISSING = "font_missing"        # a PDF's font is neither embedded nor installed: characters may be lost
 
 NOTE_CODES = (NOT_PLACED, PRINTED_TWICE, COLUMNS_NOT_FOUND, UNKNOWN_LABEL, NO_FIGURES, AMBIGUOUS_ROWS,
-              BOTH_TEMPLATES)
+              BOTH_TEMPLATES, FONT_MISSING)
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
     """One thing extraction noted.
 
-    table: ``requests``, ``review_litigation``, ``active_disclosure`` or
-    ``template``; key: the row it is about (a table-3 row key, a table-4
+    table: ``requests``, ``review_litigation``, ``active_disclosure``,
+    ``template`` or ``document`` (the file as a whole); key: the row it is about (a table-3 row key, a table-4
     proceeding, an (article, item) pair of table 2), None for the table as
     a whole; code: one of NOTE_CODES; message: the detail, for people."""
     table: str

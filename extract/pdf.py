@@ -25,6 +25,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from .document import Cell, Document, DocumentError, Paragraph, Table
+from .notes import FONT_MISSING, Note
 
 __all__ = ["read_pdf"]
 
@@ -459,6 +460,41 @@ def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list, view) -> list
     return body
 
 
+_GLYPH_SAMPLE = 6
+_NO_GLYPHS_MESSAGE = ("characters drawn in a font that is neither embedded in the PDF nor installed here: "
+                      "pdfium drops some of them (a cell or a word may be missing); install a CJK font "
+                      "(Debian: fonts-noto-cjk) and run again with --full")
+
+
+def no_glyphs(boxes: list[tuple[float, float]]) -> bool:
+    """boxes: (exact height, loose height) of a page's first CJK
+    characters.  True when each exact box is a line of (next to) zero
+    height: the font has no glyphs here, neither embedded nor installed."""
+    return bool(boxes) and all(exact < 0.05 * loose for exact, loose in boxes)
+
+
+def _glyphs_missing(tp, text: str) -> bool:
+    """Whether the page's CJK characters have no glyphs.  pdfium then has
+    no outline to measure, and its check for text drawn twice (fake bold)
+    takes a repeated character nearby for a copy and drops it.  A few
+    characters decide: a page's text is set in one or two fonts."""
+    if len(text) != tp.count_chars():
+        return False        # surrogate pairs shift the indices: no sample
+    rect = raw.FS_RECTF()
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    boxes = []
+    for i, ch in enumerate(text):
+        if ch < "\u4e00" or ch > "\u9fff":
+            continue
+        if raw.FPDFText_GetCharBox(tp.raw, i, ctypes.byref(left), ctypes.byref(right),
+                                   ctypes.byref(bottom), ctypes.byref(top)) \
+                and raw.FPDFText_GetLooseCharBox(tp.raw, i, ctypes.byref(rect)):
+            boxes.append((top.value - bottom.value, abs(rect.top - rect.bottom)))
+            if len(boxes) == _GLYPH_SAMPLE:
+                break
+    return no_glyphs(boxes)
+
+
 def read_pdf(data: bytes) -> Document:
     """A PDF's text and ruled tables as a Document (format "pdf")."""
     pdf = _open(data)
@@ -471,6 +507,7 @@ def read_pdf(data: bytes) -> Document:
             raise DocumentError("broken_document", "broken PDF: no pages")
         body: list = []
         any_text = False
+        glyphs_missing = False
         for index in range(n):
             try:
                 pg = pdf[index]
@@ -481,6 +518,7 @@ def read_pdf(data: bytes) -> Document:
                 text = _page_text(tp)
                 if text.strip():
                     any_text = True
+                    glyphs_missing = glyphs_missing or _glyphs_missing(tp, text)
                 view = _view(pg)
                 hs, vs = _page_rules(pg, view)
                 if hs and vs and text.strip():
@@ -494,6 +532,7 @@ def read_pdf(data: bytes) -> Document:
                 pg.close()
         if not any_text:
             raise DocumentError("scanned_pdf", "scanned PDF: no text layer")
-        return Document(format="pdf", body=body, encoding=None, pages=n)
+        notes = [Note("document", None, FONT_MISSING, _NO_GLYPHS_MESSAGE)] if glyphs_missing else []
+        return Document(format="pdf", body=body, encoding=None, pages=n, notes=notes)
     finally:
         pdf.close()

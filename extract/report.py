@@ -320,28 +320,35 @@ def extract_document(doc: Document) -> ReportExtraction:
         return (s.first_line + 1, s.end_line) if s else whole
 
     stripped = strip_lines(lines)
-    parsed = {}
-    layouts = {}
-    for n in (2, 3, 4):
-        a, b = region(n)
-        layouts[n], parsed[n] = to_rows(lines[a:b], a, stripped=stripped[a:b])
+    text_rows: dict[int, tuple] = {}
+
+    def read_text_rows(n: int) -> tuple:
+        """Section n's lines as (layout, rows) of the text layouts: read only
+        where a table has no grid to be read from."""
+        if n not in text_rows:
+            a, b = region(n)
+            text_rows[n] = to_rows(lines[a:b], a, stripped=stripped[a:b])
+        return text_rows[n]
+
+    def rows_of(n: int):
+        return read_text_rows(n)[1]
 
     grids = bool(doc.tables)
     analysed = grid.analyse(doc) if grids else None
     requests = grid.read_requests(doc, analysed) if grids else None
     if requests is None or not requests.found:
-        requests = tables.extract_requests(parsed[3])
+        requests = tables.extract_requests(rows_of(3))
     table2_cells = grid.table_cells_text(doc, "active", analysed) if grids else []
     if not table2_cells:
-        table2_cells = filter(None, chain.from_iterable(row.cells for row in parsed[2]))
+        table2_cells = filter(None, chain.from_iterable(row.cells for row in rows_of(2)))
     template, notes = detect_template(table2_cells, set(requests.cells))
     active = grid.read_active(doc, template, analysed) if grids else None
     if active is None or not active.found:
-        active = tables.extract_active(parsed[2], template)
+        active = tables.extract_active(rows_of(2), template)
     review = grid.read_review(doc, analysed) if grids else None
     if review is None or not review.found:
-        review = tables.extract_review(parsed[4])
-    notes += active.notes + requests.notes + review.notes
+        review = tables.extract_review(rows_of(4))
+    notes += doc.notes + active.notes + requests.notes + review.notes
 
     first_section = sections[0].first_line if sections else min(len(lines), 10)
     title, agency = find_title_and_agency(lines, stripped, first_section)
@@ -370,7 +377,7 @@ def extract_document(doc: Document) -> ReportExtraction:
         template=template,
         year=year,
         agency=agency,
-        layout=doc.format if grids else layouts[3],
+        layout=doc.format if grids else read_text_rows(3)[0],
         requests=requests.cells if requests.found else None,
         review=review.cells if review.found else None,
         active=active.cells if active.found else None,

@@ -28,7 +28,9 @@ def prefect_api_url() -> str:
         from prefect.server.api.server import SubprocessASGIServer
 
         server = SubprocessASGIServer()
-        server.start()
+        # generous: on a fresh machine the server's first start migrates a
+        # new database, and CI's two cores are busy with the tests
+        server.start(timeout=180)
         _SERVER.update(server=server, url=server.api_url)
     return _SERVER["url"]
 

@@ -283,3 +283,33 @@ def test_rotated_landscape_page():
     assert t.rows_text() == [["licence", "100", "7"], ["penalty", "", "3"]]
     x0, top, x1, bottom = t.cells[0].box[1:]
     assert (x0, top, x1, bottom) == pytest.approx((72, 75, 272, 95), abs=1)
+
+
+# ------------------------------------------------------------ fonts without glyphs
+def test_no_glyphs_decides_from_exact_against_loose_heights():
+    from extract.pdf import no_glyphs
+    # pdfium's exact box of a glyph it cannot draw: 0.012 pt high in a 12 pt line
+    assert no_glyphs([(0.012, 12.07), (0.012, 12.07), (0.0, 9.0)])
+    assert not no_glyphs([(9.4, 12.07), (9.6, 12.07)])
+    assert not no_glyphs([(0.012, 12.07), (9.6, 12.07)])      # one font drawn, one not: no claim
+    assert not no_glyphs([])                                    # no CJK text sampled
+
+
+def test_embedded_fonts_need_nothing_installed(real):
+    # the real report embeds its fonts: its glyphs are there on any machine
+    doc, _ = real
+    assert doc.notes == []
+
+
+def test_a_document_note_reaches_the_report():
+    from extract.notes import FONT_MISSING, Note
+    from extract.report import extract_document
+    import random
+
+    from synth.documents import render_document
+    from synth.model import make_truth
+    rng = random.Random(5)
+    doc = read_pdf(render_document(make_truth(rng, template="2021", error_rate=0.0), "pdf", rng))
+    doc.notes.append(Note("document", None, FONT_MISSING, "glyphs missing"))
+    extraction = extract_document(doc)
+    assert [str(n) for n in extraction.notes if n.code == FONT_MISSING] == ["document: glyphs missing"]
