@@ -68,6 +68,9 @@ _PATTERNS: dict[str, tuple[re.Pattern, ...]] = {m: tuple(re.compile(p) for p in 
     "administrative_review": (r"行政复议(?:申请|案件)?" + _FILL + _N + _UNIT,),
     "litigation": (r"(?:行政)?诉讼(?:案件)?" + _FILL + _N + _UNIT,),
 }.items()}
+# Every pattern above needs one of these words: a part without any is not
+# tried against them (most clauses with a figure state something else).
+_MEASURE_WORD = re.compile(r"收|接|受理|结转|公开|复议|诉讼")
 _ZERO_KEYS = {"administrative_review": "行政复议", "litigation": "诉讼", "denied": "不予公开"}
 _ZERO = re.compile(r"未发生|没有发生|均未发生|未出现|没有出现")
 
@@ -217,7 +220,7 @@ def _clause_statements(clause: str, sentence: str, year: int | None) -> list[Sta
     # a list (行政复议2件、行政诉讼1件) is read item by item, one figure each
     for part in _LIST_SPLIT.split(plain):
         numbers = _NUMBER.findall(part)
-        if len(numbers) != 1 or "." in numbers[0]:
+        if len(numbers) != 1 or "." in numbers[0] or not _MEASURE_WORD.search(part):
             continue
         # review and litigation together, or cases of every kind: no single measure
         review_skip = ("复议" in part and "诉讼" in part) or _ALL_KINDS.search(part) is not None
