@@ -291,7 +291,7 @@ def describe(entry: dict, kwargs: dict, template: str | None = None) -> str:
     template: the expectation's own wording (its meta "details"), a format
     string over the row's named columns and the expectation's kwargs."""
     if template:
-        return _DetailsFormatter().format(template, **{**kwargs, **entry})
+        return _DETAILS.fill(template, {**kwargs, **entry})
     subject = [str(v) for k, v in entry.items() if k in ("row", "applicant", "proceeding", "cell")]
     where = "/".join(subject)
     if "left" in kwargs:
@@ -316,6 +316,25 @@ class _DetailsFormatter(string.Formatter):
     trailing zeros ("2,303,700", "230.37"); null as "null".  An explicit
     format spec ("{x:,.1f}") is Python's."""
 
+    def __init__(self):
+        self._parsed: dict[str, list] = {}
+
+    def fill(self, template: str, values: dict) -> str:
+        """format(template, **values) with the template parsed once: a
+        version's checks describe thousands of rows with a few templates,
+        and string.Formatter parses its template again on every call.
+        Plain fields only ({name}, {name:spec}, {name!r}), as the suites' are."""
+        parts = self._parsed.get(template)
+        if parts is None:
+            parts = self._parsed[template] = list(self.parse(template))
+        out = []
+        for literal, field, spec, conversion in parts:
+            out.append(literal)
+            if field is not None:
+                value = self.convert_field(self.get_field(field, (), values)[0], conversion)
+                out.append(self.format_field(value, spec or ""))
+        return "".join(out)
+
     def format_field(self, value, format_spec):
         if _missing(value):
             return "null"
@@ -327,6 +346,9 @@ class _DetailsFormatter(string.Formatter):
             text = f"{v:,.4f}".rstrip("0").rstrip(".")
             return "0" if text == "-0" else text
         return super().format_field(value, format_spec)
+
+
+_DETAILS = _DetailsFormatter()
 
 
 def _missing(v) -> bool:
