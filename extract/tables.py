@@ -321,6 +321,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
     # (a page break splitting a wrapped row): it goes on after the header
     carried: tuple[str | None, str] | None = None
     header_seen = False
+    across_header = False     # a held row waits across a repeated header
 
     def take(row: Row, values, key: str) -> None:
         result.found = True
@@ -368,6 +369,15 @@ def extract_requests(rows: list[Row]) -> TableResult:
         if header:
             result.span(row)        # header rows belong to the table, not the prose
         if not printed:
+            if held is not None and held[3] is None and (
+                    header or (across_header and len(strip_group_labels(labels)) > 1)):
+                # a page break after the held row's figures, the header
+                # printed again (its column names wrapped over lines of
+                # several cells): the rest of the held label, naming no row
+                # yet, comes after the header
+                header_seen = across_header = True
+                continue
+            across_header = False
             if (held is not None and len(strip_group_labels(labels)) == 1 and not _NUMBERED_RE.match(joined)
                     and settle(joined)):
                 continue
@@ -389,6 +399,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
                 pending_text += joined
                 pending_key = pending_key or match_text(pending_text)
             continue
+        across_header = False
         if held is not None:
             # a cell stream (one cell per paragraph) runs the rest of the
             # held row's label into this row's labels
@@ -907,6 +918,35 @@ def _header_grid(row: Row) -> tuple[int, int] | None:
     return k, width
 
 
+def _header_grid_label_elsewhere(row: Row) -> tuple[int, int] | None:
+    """_header_grid of a header line (tab or pipe rows) whose label-column
+    cell is printed empty because the header is wrapped and its 「信息内容」
+    stands on the line above or below: one empty cell, then the metrics,
+    then empty cells.  To be confirmed by that line (_label_column_line)."""
+    cells = row.cells
+    if row.leading != 1 or not cells:
+        return None
+    k = 0
+    while k < len(cells) and _metric_candidates(cells[k]):
+        k += 1
+    if k == 0 or not all(map(is_empty, cells[k:])):
+        return None
+    return k, 1 + len(cells) + row.trailing
+
+
+def _label_column_line(row: Row) -> int | None:
+    """The width in cells of a header line (tab or pipe rows) that prints
+    the label column's header in its first cell (「信息内容」: a label naming
+    no metric, item or article) and no figure; None for any other line."""
+    cells = row.cells
+    if row.leading != 0 or not cells or _kind_of(cells[0]) != _LABEL:
+        return None
+    first = cells[0]
+    if _metric_candidates(first) or _item_of(first) or _names_article(first) or classify_row(cells)[2]:
+        return None
+    return len(cells) + row.trailing
+
+
 def _place_by_grid(row: Row, values, grid: tuple[int, int], expected: int) -> list[str] | None:
     """A row's cells by their position in the header's grid, when the row
     (its label cell, then its value cells) is exactly as wide as the grid:
@@ -936,6 +976,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     result.extra["money_units"] = {}
     header: tuple[str, ...] = ()
     grid = None           # the header row's grid (_header_grid), in layouts without positions
+    wrapped = None        # a header row's grid waiting for the line that prints its label column
     header_text: list[str] = []     # labels since the last row of figures
     pending = None        # an item label whose figures are on the next line
     guide, deferred, widths = ColumnGuide(), [], {}
@@ -957,9 +998,23 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         if metrics:
             header = metrics
             grid = _header_grid(row) if row.line is None else None
+            wrapped = None
+            if grid is None and row.line is None:
+                # the label column's header (信息内容) printed on another line
+                # of the wrapped header: its line above confirms the grid
+                # now, its line below when it comes
+                wrapped = _header_grid_label_elsewhere(row)
+                if wrapped is not None and index and _label_column_line(rows[index - 1]) == wrapped[1]:
+                    grid, wrapped = wrapped, None
             if grid is not None and grid[0] != len(metrics):
                 grid = None
+            if wrapped is not None and wrapped[0] != len(metrics):
+                wrapped = None
             result.span(row)
+        elif wrapped is not None:
+            if _label_column_line(row) == wrapped[1]:
+                grid = wrapped
+            wrapped = None
         if not printed and not (item is not None and any(not is_empty(v) for v in values)):
             # (a row naming its item with only 「无」 or 「-」 printed is a
             # row of table 2: a blank there is accepted, not lost)

@@ -587,3 +587,45 @@ def test_requests_tab_and_pipe_row_first_figure_blank_placed_by_position():
     lines[3] = "\t\t4．保护第三方合法权益\t\t\t0\t0\t375\t375"
     res = extract_requests(rows_tabrow(lines))
     assert res.cells["denied_third_party_rights"] == [None] * 7
+
+
+def test_requests_label_tail_after_a_page_break_and_repeated_header():
+    # the row's figures before a page break, the rest of its label (「申请」)
+    # after the header printed again: the row is named by the whole label;
+    # a tail that names no row leaves it unnamed (no figure is guessed in)
+    body = [ROW.format(label="  1．信访举报投诉类申请", v=7),
+            ROW.format(label="  2．重复", v=4),
+            "", "                                      — 2 —", "\f",
+            *HEADER.splitlines(),
+            "",
+            "  申请",
+            ROW.format(label="  3．要求提供公开出版物", v=0)]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["not_processed_petition"][0] == "7"
+    assert res.cells["not_processed_repeated"] == ["4", "0", "0", "0", "0", "0", "4"]
+    assert res.cells["not_processed_publication"][0] == "0"
+    body[body.index("  申请")] = "  事项"
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert "not_processed_repeated" not in res.cells
+    assert any("2．重复" in note.message for note in res.notes)
+
+
+def test_active_wrapped_header_with_its_label_column_on_another_line():
+    # tab rows: the header of a one-metric part wraps over two lines, its
+    # 「信息内容」 on the lower (or upper) line, the metric's cell on the
+    # other, and the one row printed blank: both lines show the grid (a
+    # label column of one cell, five cells), so the blank row is a row of
+    # blanks, not a row lost
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    below = ["第二十条第(八)项\t\t\t\t", "\t本年收费金额(单位:\t\t\t", "信息内容\t元)\t\t\t",
+             "行政事业性收费\t\t\t\t"]
+    above = ["第二十条第(八)项\t\t\t\t", "信息内容\t\t\t\t", "\t本年收费金额(单位：元)\t\t\t",
+             "行政事业性收费\t\t\t\t"]
+    for lines in (below, above):
+        res = extract_active(rows_tabrow(lines), "2021")
+        assert res.cells[("art20_8", "administrative_fees")] == [""], lines
+    # the lower line a cell narrower than the header: the grid is not shown
+    narrow = [*below[:2], "信息内容\t元)\t\t", below[3]]
+    res = extract_active(rows_tabrow(narrow), "2021")
+    assert res.cells.get(("art20_8", "administrative_fees")) in (None, [None])
