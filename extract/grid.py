@@ -120,49 +120,69 @@ class _GridRow:
 
 def _grid_rows(table: Table) -> list[_GridRow]:
     # each cell's text and kind once, however many positions it spans
-    text_of: dict[int, str] = {}
-    kind_of: dict[int | None, str] = {None: _EMPTY}
+    read: dict[int, tuple[str, str]] = {}
     for c in table.cells:
         t = strip_cell(c.text)
-        text_of[id(c)] = t
-        kind_of[id(c)] = _kind_of(t) if t else _EMPTY
-    text_of_get = text_of.get
+        read[id(c)] = (t, _kind_of(t) if t else _EMPTY)
     rows = []
     for r, dense in enumerate(table.dense()):
-        ids = [id(c) if c is not None else None for c in dense]
-        texts = [text_of_get(i) for i in ids]
-        kinds = [kind_of[i] for i in ids]
-        # the label part ends where the first figure sits; a cell spanning
-        # several columns counts once
-        first_figure = next((i for i, k in enumerate(kinds) if k != _LABEL and k != _EMPTY), None)
-        end = len(texts) if first_figure is None else first_figure
-        labels, own, seen = [], [], set()
-        for i in range(end):
-            if kinds[i] == _LABEL and ids[i] not in seen:
-                seen.add(ids[i])
-                labels.append(texts[i])
-                if dense[i].row == r:
-                    own.append(texts[i])
+        n = len(dense)
+        # the row as runs of positions one cell covers (a cell's positions in
+        # a row are contiguous, so a spanned cell is one run and counts once)
+        runs: list[tuple[int, int, Cell | None, str | None, str]] = []     # (first, last, cell, text, kind)
+        prev = _NO_CELL
+        for i, c in enumerate(dense):
+            if c is prev:
+                continue
+            if runs:
+                first, _, pc, pt, pk = runs[-1]
+                runs[-1] = (first, i - 1, pc, pt, pk)
+            if c is None:
+                runs.append((i, i, None, None, _EMPTY))
+            else:
+                t, k = read[id(c)]
+                runs.append((i, i, c, t, k))
+            prev = c
+        if runs:
+            first, _, pc, pt, pk = runs[-1]
+            runs[-1] = (first, n - 1, pc, pt, pk)
+        # the label part ends where the first figure sits
+        first_figure = None
+        last_label = -1
+        has_figure = False
+        labels, own = [], []
+        for first, last, c, t, k in runs:
+            if k == _LABEL:
+                last_label = last
+                if first_figure is None:
+                    labels.append(t)
+                    if c.row == r:
+                        own.append(t)
+            elif k != _EMPTY:
+                if first_figure is None:
+                    first_figure = first
+                if k == _FIGURE:
+                    has_figure = True
         # value positions: right of the last label cell; a cell spanning
         # several value positions is kept at its first one only (the others
         # are None: a merged figure cannot fill two columns)
-        last_label = max((i for i, k in enumerate(kinds) if k == _LABEL), default=-1)
         values: dict[int, str] = {}
-        if first_figure is not None or 0 <= last_label < len(texts) - 1:
+        if first_figure is not None or 0 <= last_label < n - 1:
             # a row of blank cells right of its labels keeps its positions too
             start = last_label + 1 if first_figure is None or last_label < first_figure else first_figure
-            origin_seen: set[int] = set()
-            for i in range(start, len(texts)):
-                if ids[i] is None:
+            for first, last, c, t, k in runs:
+                if c is None or last < start:
                     continue
-                if ids[i] in origin_seen:
+                first = max(first, start)
+                values[first] = t
+                for i in range(first + 1, last + 1):
                     values[i] = None
-                    continue
-                origin_seen.add(ids[i])
-                values[i] = texts[i]
-        printed = first_figure is not None and (_FIGURE in kinds or not _names_columns(labels))
+        printed = first_figure is not None and (has_figure or not _names_columns(labels))
         rows.append(_GridRow(labels, values, own, printed, dense, r))
     return rows
+
+
+_NO_CELL = object()
 
 
 @dataclass(slots=True)

@@ -107,6 +107,9 @@ def normalise_text(s: str) -> str:
     """Whitespace runs (NBSP, U+3000 included) -> one space, trimmed; a
     space touching a non-ASCII character dropped; zero-width marks and
     control characters dropped."""
+    stripped = s.strip()
+    if stripped.isalnum():
+        return stripped     # letters and digits only (most cells): nothing inside to drop
     s = _WS_RE.sub(" ", _INVISIBLE_RE.sub("", s)).strip()
     if " " in s:
         s = _CJK_SPACE_RE.sub("", s)
@@ -273,11 +276,15 @@ def _grid(info: _TableInfo) -> Table:
     for r, row in enumerate(info.cells):
         row_spans = []
         for td in row:
-            rs = _span(td.get("rowspan"))
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            if rowspan is None and colspan is None:     # most cells
+                row_spans.append((1, 1))
+                continue
+            rs = _span(rowspan)
             if rs == 0 or rs > n_rows - r:
                 rs = n_rows - r
             rs = min(rs, _MAX_SPAN)
-            cs = min(max(_span(td.get("colspan")), 1), _MAX_SPAN)
+            cs = min(max(_span(colspan), 1), _MAX_SPAN)
             if cs > widest:
                 cs = -1  # wider than any row has cells: sized to the table below
                 huge = True
