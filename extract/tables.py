@@ -218,11 +218,29 @@ class ColumnGuide:
 # or centred beside it in space-aligned text): they name no row of their
 # own, so they neither open nor break a label wrapped over lines.
 _GROUP_LABEL_RE = re.compile(r"^(?:三本年度办理结果|本年度办理结果|不予公开|无法提供|不予处理)$")
+_GROUP_NAMES = ("本年度办理结果", "不予公开", "无法提供", "不予处理")
+
+
+def _group_fragments() -> frozenset[str]:
+    """The parts of a group label wrapped over lines beside its rows
+    (「三、本年度办理结」 over 「果」): a first part of four characters or
+    more, or a last part, that no row's label holds anywhere (so 「公开」,
+    「提供」 and 「处理」, which row labels wrap into, stay row labels)."""
+    rows = [r.canonical for r in REQUEST_ROWS]
+    fragments = set()
+    for name in _GROUP_NAMES:
+        parts = [name[:i] for i in range(4, len(name))] + [name[i:] for i in range(1, len(name))]
+        fragments.update(p for p in parts if not any(p in row for row in rows))
+    return frozenset(fragments)
+
+
+_GROUP_FRAGMENTS = _group_fragments()
 
 
 @lru_cache(maxsize=1 << 14)
 def is_group_label(label: str) -> bool:
-    return _GROUP_LABEL_RE.match(label_key(label)) is not None
+    key = label_key(label)
+    return _GROUP_LABEL_RE.match(key) is not None or key in _GROUP_FRAGMENTS
 
 
 @lru_cache(maxsize=1 << 14)

@@ -629,3 +629,45 @@ def test_active_wrapped_header_with_its_label_column_on_another_line():
     narrow = [*below[:2], "信息内容\t元)\t\t", below[3]]
     res = extract_active(rows_tabrow(narrow), "2021")
     assert res.cells.get(("art20_8", "administrative_fees")) in (None, [None])
+
+
+def test_requests_group_label_wrapped_beside_a_row_label_wrapped_over_three_lines():
+    # pdftotext -layout: the centred group label 「三、本年度办理结果」 wraps
+    # beside 「8.属于行政查询事项」, itself wrapped over three lines; the
+    # group's tail 「果」 shares the row label's second line
+    body = [ROW.format(label="                 7.属于行政执法案", v=1),
+            "                                        卷",
+            "三、本年度办理结                        8.属于                       0           0           0"
+            "               0               0       0       0",
+            "       果                               行政查",
+            "                                        询事项",
+            ROW.format(label="                 1.本机关不掌握相", v=43),
+            "                                        关政府信息"]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["denied_enforcement_files"][0] == "1"
+    assert res.cells["denied_administrative_query"] == ["0"] * 7
+    assert res.cells["unable_not_held"][0] == "43"
+    assert not res.notes
+    # a row label's own fragments (「公开」, 「提供」) are never taken for a
+    # group label's tail
+    from extract.tables import is_group_label
+    assert is_group_label("三、本年度办理结") and is_group_label("果")
+    assert not any(map(is_group_label, ("公开", "提供", "处理", "本年", "要求提供")))
+
+
+def test_grid_group_label_wrapped_into_two_cells_beside_a_wrapped_row_label():
+    # the same shape in an HTML grid without spans (a CMS flattened the
+    # merged cell): 「三、本年度办理结」 and 「果」 in the group column
+    from extract.grid import read_requests
+    from extract.html_doc import read_html
+    cells = "".join(f"<td>{v}</td>" for v in ("0",) * 7)
+    html = ("<html><body><h1>2020年政府信息公开工作年度报告</h1><table>"
+            "<tr><td></td><td></td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td>"
+            "<td>法律服务机构</td><td>其他</td><td>总计</td></tr>"
+            f"<tr><td>三、本年度办理结</td><td>8.属于</td>{cells}</tr>"
+            "<tr><td>果</td><td>行政查询事项</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td></tr>"
+            f"<tr><td></td><td>1.本机关不掌握相关政府信息</td>{cells}</tr>"
+            "</table></body></html>")
+    res = read_requests(read_html(html))
+    assert res.cells["denied_administrative_query"] == ["0"] * 7
+    assert res.cells["unable_not_held"] == ["0"] * 7
