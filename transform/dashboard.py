@@ -311,11 +311,12 @@ def _section_bodies(reports, failed) -> str:
     r = r.assign(body=body_of.fillna("(unknown)"))
     per_report = failed.groupby("report_id").size()
     r = r.assign(findings=r["report_id"].map(per_report).fillna(0).astype(int))
-    agg = r.groupby("body").agg(reports=("report_id", "size"), findings=("findings", "sum"),
-                                invalid=("status", lambda s: int((s == "invalid").sum())))
+    r = r.assign(is_invalid=(r["status"].astype("string") == "invalid").fillna(False).astype(int))
+    by_body = r.groupby("body")
+    agg = by_body.agg(reports=("report_id", "size"), findings=("findings", "sum"), invalid=("is_invalid", "sum"))
     for col in ("province", "city", "county"):
         if col in r:
-            agg[col] = r.groupby("body")[col].agg(lambda s: s.dropna().iloc[0] if s.notna().any() else None)
+            agg[col] = by_body[col].first()     # the first printed, nulls skipped
     agg = agg[agg["findings"] > 0].sort_values(["findings", "reports"], ascending=False, kind="stable")
     notes = "" if have_key else _note(f"agency_key: {NOT_YET}; bodies are grouped by agency as printed")
     if "province" not in reports:
