@@ -30,13 +30,16 @@ DESCRIPTION = """\
 xxgk turns Chinese government information disclosure annual reports
 (政府信息公开工作年度报告) into validated Parquet datasets.
 
-It crawls a directory of report files (text or HTML, UTF-8/GB18030/UTF-16,
-any of the layouts converters produce), extracts tables 2, 3 and 4 and the
-prose sections, checks every accounting invariant with Great Expectations, and
-writes the datasets reports, requests, review_litigation, active_disclosure,
-sections and validations under OUTPUT (one directory of Parquet files each;
-pandas.read_parquet and DuckDB read them as they are).  GX Data Docs for the
-run land in OUTPUT/docs/index.html.
+It crawls a directory of report files as they are published (PDF with a text
+layer, DOCX, portal HTML pages, Markdown, and text in any of the layouts
+converters produce, UTF-8/GB18030/UTF-16; the format is read from the bytes,
+not the file name), extracts tables 2, 3 and 4 and the prose sections, checks
+every accounting invariant with Great Expectations, and writes the datasets
+reports, requests, review_litigation, active_disclosure, sections,
+prose_figures, validations and runs under OUTPUT (one directory of Parquet
+files each; pandas, polars and DuckDB read them as they are; OUTPUT/xxgk.duckdb
+has views over them).  GX Data Docs for the run land in OUTPUT/docs/index.html
+and a data-quality dashboard in OUTPUT/dashboard/index.html.
 
 A report is `ok` when every expectation passed, `invalid` when one failed
 (the validations dataset says which and why), `rejected` when nothing could be
