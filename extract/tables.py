@@ -816,12 +816,17 @@ def _active_labels(labels: tuple[str, ...]) -> tuple[bool, tuple[str, ...], tupl
             next(filter(None, map(_item_of, reversed(labels))), None))
 
 
+def _is_marker(value: str) -> bool:
+    """A printed no-figure marker (「/」, 「——」, 「无」), not an empty cell."""
+    return is_blank(value) and not is_empty(value)
+
+
 def _drop_fillers(values, expected: int):
     """A row of table 2 with fewer metrics than the table has columns may
     print a filler (「/」, 「——」) in the columns it does not have: trailing
     no-figure markers beyond the row's metrics are not its cells."""
     values = list(values)
-    while len(values) > expected and is_blank(values[-1]) and not is_empty(values[-1]):
+    while len(values) > expected and _is_marker(values[-1]):
         values.pop()
     return values
 
@@ -1001,6 +1006,8 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     blank_rows = {}       # item -> its row's cell count, where every cell is printed empty
     doubtful: dict[int, str] = {}
     lone = []             # (item, index) of space-aligned rows printing an item's label alone
+    filler_column = False  # the header prints a filler (「——」) in a column right of its metrics
+    filler_rows = []      # (item, row, values, note): space-aligned rows whose last cell may be that filler
     two_lines: set[int] = set()
     if rows and rows[0].line is not None:
         rows, doubtful, two_lines = _join_wrapped_figures(rows)
@@ -1015,6 +1022,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         header_text.extend(labels)
         if metrics:
             header = metrics
+            filler_column = any(_is_marker(v) for v in values)
             grid = _header_grid(row) if row.line is None else None
             wrapped = None
             if grid is None and row.line is None:
@@ -1065,6 +1073,15 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
                     units[m] = unit if units.get(m, unit) == unit else "?"
         result.found = True
         result.span(row)
+        if (filler_column and row.line is not None and len(values) == len(expected_metrics)
+                and _is_marker(values[-1]) and row.first_line not in doubtful and row.first_line not in two_lines):
+            # space-aligned, as many cells as metrics, the last a filler
+            # under a header that prints one: the table's filler column
+            # after a blank that printed nothing, or this row's own last
+            # cell; placed by the columns of the table's complete rows
+            filler_rows.append((item, row, values, f"{len(values)} cells for {len(values)} columns, "
+                                                   "the last a filler: the table's filler column or the row's own"))
+            continue
         placed, note = place(_drop_fillers(values, len(expected_metrics)), len(expected_metrics))
         if placed is None and grid is not None and set(header) == set(expected_metrics):
             by_grid = _place_by_grid(row, values, grid, len(expected_metrics))
@@ -1090,6 +1107,11 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             placed = [by_metric[m] for m in expected_metrics]
         _store(result, item, placed or [None] * len(expected_metrics), note, "active_disclosure")
     _place_deferred(result, guide, deferred, widths.get, "active_disclosure")
+    for item, row, values, note in filler_rows:
+        width = len(values)
+        placed = guide.place(row, values, width + 1)       # the filler column as a column of its own
+        placed = placed[:width] if placed is not None and is_blank(placed[-1]) else None
+        _store(result, item, placed or [None] * width, None if placed else note, "active_disclosure")
     # A row naming its item with every cell printed empty, and no figures
     # on a line of its own after it, is a row of blanks (accepted in table
     # 2), when it has a cell for every metric: no cell can be misplaced.

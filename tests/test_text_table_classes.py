@@ -671,3 +671,34 @@ def test_grid_group_label_wrapped_into_two_cells_beside_a_wrapped_row_label():
     res = read_requests(read_html(html))
     assert res.cells["denied_administrative_query"] == ["0"] * 7
     assert res.cells["unable_not_held"] == ["0"] * 7
+
+
+def test_spaced_active_blank_first_figure_beside_the_tables_filler_column():
+    # pdftotext -layout: the two-metric parts' headers print 「——」 in the
+    # third column, which only the three-metric parts use; a row whose
+    # first figure is blank prints 「+3 ——」, as many cells as metrics: the
+    # 「——」 is the filler column's, not the row's last figure, and 「+3」
+    # sits under 「本年增/减」 (placed by the columns of the complete rows)
+    from extract.tables import extract_active
+    lines = ["                       第二十条第（五）项",
+             "          信息内容          上一年项    本年增/减    处理决定",
+             "                             目数量                     数量",
+             "    行政许可                      540         -26       21715",
+             "    其他对外管理服务事项          527         +39        3522",
+             "                       第二十条第（八）项",
+             "          信息内容          上一年项    本年增/减       ——",
+             "                             目数量",
+             "    行政事业性收费                             +3          ——",
+             "                       第二十条第（九）项",
+             "          信息内容          采购项目    采购总金        ——",
+             "                              数量      额(万元)",
+             "    政府集中采购                  363     1968.81          ——"]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_8", "administrative_fees")] == ["", "+3"]
+    assert res.cells[("art20_9", "centralized_procurement")] == ["363", "1968.81"]
+    assert res.cells[("art20_5", "administrative_licensing")] == ["540", "-26", "21715"]
+    # no complete row to show the columns: not placed, with the reason
+    # (never shifted into the first column)
+    res = extract_active(rows_spaced(lines[5:9]), "2019")
+    assert res.cells[("art20_8", "administrative_fees")] == [None, None]
+    assert any("filler" in note.message for note in res.notes)
