@@ -129,23 +129,12 @@ def _grid_rows(table: Table) -> list[_GridRow]:
         n = len(dense)
         # the row as runs of positions one cell covers (a cell's positions in
         # a row are contiguous, so a spanned cell is one run and counts once)
+        starts = [i for i, c in enumerate(dense) if i == 0 or c is not dense[i - 1]]
         runs: list[tuple[int, int, Cell | None, str | None, str]] = []     # (first, last, cell, text, kind)
-        prev = _NO_CELL
-        for i, c in enumerate(dense):
-            if c is prev:
-                continue
-            if runs:
-                first, _, pc, pt, pk = runs[-1]
-                runs[-1] = (first, i - 1, pc, pt, pk)
-            if c is None:
-                runs.append((i, i, None, None, _EMPTY))
-            else:
-                t, k = read[id(c)]
-                runs.append((i, i, c, t, k))
-            prev = c
-        if runs:
-            first, _, pc, pt, pk = runs[-1]
-            runs[-1] = (first, n - 1, pc, pt, pk)
+        for first, end in zip(starts, starts[1:] + [n]):
+            c = dense[first]
+            t, k = read[id(c)] if c is not None else (None, _EMPTY)
+            runs.append((first, end - 1, c, t, k))
         # the label part ends where the first figure sits
         first_figure = None
         last_label = -1
@@ -181,8 +170,6 @@ def _grid_rows(table: Table) -> list[_GridRow]:
         rows.append(_GridRow(labels, values, own, printed, dense, r))
     return rows
 
-
-_NO_CELL = object()
 
 
 @dataclass(slots=True)
