@@ -154,6 +154,15 @@ def match_text(text: str) -> str | None:
 
 
 @lru_cache(maxsize=1 << 12)
+def starts_a_label(text: str) -> bool:
+    """Whether a label's fragments joined are the start of a table-3 row's
+    label (「1．属于国」 of 「属于国家秘密」), or name one."""
+    key = label_key(text)
+    return bool(key) and (match_text(text) is not None
+                          or any(spec.canonical.startswith(key) for spec in REQUEST_ROWS))
+
+
+@lru_cache(maxsize=1 << 12)
 def label_goes_on(text: str) -> bool:
     """Whether a label (or the fragments of one joined) could be the start
     of another row's label: 「（六）其」 over 「他」 names 「其他」 (a 2021
@@ -413,6 +422,11 @@ def extract_requests(rows: list[Row]) -> TableResult:
                 # (a fragment naming a row already read is the end of that
                 # row's label, wrapped below its figures: it opens nothing)
                 pending_key, pending_text, carried = key, joined, None
+            elif not pending_text and carried is not None and starts_a_label(carried[1] + joined):
+                # the label carried across the repeated header wraps again
+                # after it: 「1．属于」 / header / 「国」 / 「家秘密 1 0 …」
+                pending_text = carried[1] + joined
+                pending_key, carried = carried[0] or match_text(pending_text), None
             elif pending_text:
                 pending_text += joined
                 pending_key = pending_key or match_text(pending_text)
@@ -957,6 +971,19 @@ def _header_grid_label_elsewhere(row: Row) -> tuple[int, int] | None:
     return k, 1 + len(cells) + row.trailing
 
 
+def _header_tail_width(row: Row, labels, item, printed) -> int:
+    """The width in cells of a tab or pipe line that carries on a wrapped
+    header cell: one label naming no item, metric or article, then only
+    empty cells; 0 for any other line."""
+    if row.line is not None or printed or item is not None or len(labels) != 1 or row.leading != 0:
+        return 0
+    cells = row.cells
+    if _kind_of(cells[0]) != _LABEL or _metric_candidates(cells[0]) or _names_article(cells[0]) \
+            or not all(map(is_empty, cells[1:])):
+        return 0
+    return len(cells) + row.trailing
+
+
 def _label_column_line(row: Row) -> int | None:
     """The width in cells of a header line (tab or pipe rows) that prints
     the label column's header in its first cell (「信息内容」: a label naming
@@ -1007,6 +1034,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     doubtful: dict[int, str] = {}
     lone = []             # (item, index) of space-aligned rows printing an item's label alone
     filler_column = False  # the header prints a filler (「——」) in a column right of its metrics
+    header_row, grid_widths = -1, set()     # the header row's index; other widths its wrapped grid may have
     filler_rows = []      # (item, row, values, note): space-aligned rows whose last cell may be that filler
     two_lines: set[int] = set()
     if rows and rows[0].line is not None:
@@ -1041,13 +1069,22 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             if _label_column_line(row) == wrapped[1]:
                 grid = wrapped
             wrapped = None
+        elif grid is not None and header_row == index - 1 and _header_tail_width(row, labels, item, printed):
+            # the header's metric cell wrapped onto this line (「本年收费金额
+            # （单位：」 over 「万元）」 and the row's remaining tabs): the
+            # grid is as wide as this line, or as both lines joined
+            tail = _header_tail_width(row, labels, item, printed)
+            grid_widths = {tail, grid[1] + tail - 1}
+        if metrics:
+            header_row, grid_widths = index, set()
         if not printed and not (item is not None and any(not is_empty(v) for v in values)):
             # (a row naming its item with only 「无」 or 「-」 printed is a
             # row of table 2: a blank there is accepted, not lost)
             pending = item
             if item is not None and values:
                 blank_rows[item] = len(values)
-            elif item is not None and row.trailing and grid is not None and 1 + row.trailing == grid[1]:
+            elif item is not None and row.trailing and grid is not None and (
+                    1 + row.trailing == grid[1] or 1 + row.trailing in grid_widths):
                 # a tab row of the label alone as wide as the header's grid:
                 # every cell empty, dropped with the line's end
                 blank_rows[item] = row.trailing

@@ -101,6 +101,39 @@ def test_requests_label_split_by_page_break_and_repeated_header():
     assert res.cells["denied_state_secret"][0] == "0"
 
 
+def test_requests_label_split_in_three_by_page_break_repeated_header_and_wrap():
+    # the label's first line at the foot of a page, the header printed
+    # again, then the rest of the label wrapped over two more lines, the
+    # figures beside the last
+    body = [ROW.format(label="一、本年新收政府信息公开申请数量", v=5),
+            ROW.format(label="（一）予以公开", v=1),
+            "                                          1．属于",
+            "",
+            "                                      第 1 页",
+            "\f",
+            *HEADER.splitlines(),
+            "                                          国",
+            ROW.format(label="                                          家秘密", v=2),
+            ROW.format(label="                                          2．其他法律行政法规禁止公开", v=0)]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["denied_state_secret"] == ["2", "0", "0", "0", "0", "0", "2"]
+    assert res.cells["denied_prohibited_by_law"][0] == "0"
+    assert not res.notes
+
+
+def test_requests_text_after_a_repeated_header_that_starts_no_label_is_not_joined():
+    # a line after the repeated header that cannot go on the carried label
+    # (a header fragment) is not glued to it: the label's tail still names it
+    body = [ROW.format(label="（一）予以公开", v=1),
+            "                                          1．属于",
+            "\f",
+            *HEADER.splitlines(),
+            "                              项之和）",
+            ROW.format(label="                                          国家秘密", v=2)]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["denied_state_secret"][0] == "2"
+
+
 def test_requests_label_tail_below_figures_does_not_name_the_next_row():
     # 「3．要求」 (figures) / 「提供公」 / 「开出版物」: the last fragment alone
     # names the row already read; the next row 「4．无正」 / 「当理由大量」
@@ -702,3 +735,20 @@ def test_spaced_active_blank_first_figure_beside_the_tables_filler_column():
     res = extract_active(rows_spaced(lines[5:9]), "2019")
     assert res.cells[("art20_8", "administrative_fees")] == [None, None]
     assert any("filler" in note.message for note in res.notes)
+
+
+def test_active_tab_row_header_cell_wrapped_over_two_lines_above_a_blank_row():
+    # the metric's header cell wraps onto a second line that carries the
+    # row's remaining tabs: a row printed blank as wide as that grid is a
+    # blank, not a row lost
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    lines = ["第二十条第（八）项", "信息内容\t本年收费金额（单位：", "万元）\t\t\t", "行政事业性收费\t\t\t"]
+    res = extract_active(rows_tabrow(lines), "2021")
+    assert res.cells[("art20_8", "administrative_fees")] == [""]
+    assert not res.notes
+    # printed, the amount keeps the unit of the whole wrapped header cell
+    lines[3] = "行政事业性收费\t12.5\t\t"
+    res = extract_active(rows_tabrow(lines), "2021")
+    assert res.cells[("art20_8", "administrative_fees")] == ["12.5"]
+    assert res.extra["money_units"] == {"fee_amount": "万元"}
