@@ -78,7 +78,8 @@ def _primary(reports: pd.DataFrame) -> pd.DataFrame:
 
 def table_measures(requests: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
     """report_id, measure, table: each measure's figure in the tables (the
-    total column; parts summed, blanks skipped, null when all are blank).
+    total column; parts summed, blanks skipped, null when all are blank or
+    one could not be read).
     A total that its own row contradicts (table 3: not the sum of the six
     applicant columns; table 4: not upheld + corrected + other + pending)
     was misread or misprinted, which the report's own suites say: a measure
@@ -93,7 +94,9 @@ def table_measures(requests: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame
         cells = pd.DataFrame({"rid": codes,
                               "key": frame[key].astype("category"),
                               "is_total": (frame[column].astype("category") == "total").to_numpy(bool),
-                              "value": frame["value"].to_numpy(dtype="float64", na_value=np.nan)})
+                              "value": frame["value"].to_numpy(dtype="float64", na_value=np.nan),
+                              "unread": (frame["value"].isna() & frame["cell_error"].notna()).to_numpy(bool)
+                              if "cell_error" in frame.columns else False})
         totals = cells[cells["is_total"]].drop(columns="is_total")
         parts = cells[~cells["is_total"]].groupby(["rid", "key"], observed=True)["value"].agg(["sum", "count"])
         totals = totals.join(parts, on=["rid", "key"])
@@ -104,8 +107,11 @@ def table_measures(requests: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame
             part = totals[totals["key"].isin(keys)]
             grouped = part.groupby("rid")
             summed = grouped["value"].sum(min_count=1)
-            broken = grouped["broken"].any()
-            summed[broken.reindex(summed.index).fillna(False).astype(bool).to_numpy()] = np.nan
+            # a total printed blank is skipped; one that could not be read
+            # makes the measure unknown (予以公开 206 beside 部分公开 unread is
+            # no figure for 予以公开和部分公开)
+            unknown = grouped["broken"].any() | grouped["unread"].any()
+            summed[unknown.reindex(summed.index).fillna(False).astype(bool).to_numpy()] = np.nan
             out.append(pd.DataFrame({"report_id": np.asarray(ids, dtype=object)[summed.index.to_numpy()],
                                      "measure": measure, "table": summed.to_numpy()}))
     if not out:
@@ -266,8 +272,8 @@ def validate_across(reports: pd.DataFrame, requests: pd.DataFrame, review: pd.Da
 
 _READ = {
     "reports": None,
-    "requests": ["report_id", "row", "applicant", "value"],
-    "review_litigation": ["report_id", "proceeding", "outcome", "value"],
+    "requests": ["report_id", "row", "applicant", "value", "cell_error"],
+    "review_litigation": ["report_id", "proceeding", "outcome", "value", "cell_error"],
     "prose_figures": ["report_id", "measure", "stated", "sentence"],
 }
 _ROWS = {"requests": ("row", sorted({r for rs in _REQUEST_MEASURES.values() for r in rs} | {"carried_forward"}))}

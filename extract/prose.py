@@ -6,7 +6,7 @@ requests (本年度共收到/新收/接收 … N件), carried over (上年结转
 部分公开 N件, both summed (予以公开和部分公开共 N件, 同意公开 N件), 不予公开 N件,
 the totals of administrative review (行政复议 N件/起) and of litigation
 (行政诉讼 N件/起), and a 未发生/没有发生 sentence about review, litigation or
-不予公开 as 0.  A 受理 figure is its own measure, ``accepted``: reports print
+不予公开 as 0 (not one about their outcome: 未发生…纠错/败诉).  A 受理 figure is its own measure, ``accepted``: reports print
 under 受理 the new requests or the new and carried-over ones together, so
 it is compared with both readings (expectations.across).
 
@@ -73,6 +73,12 @@ _PATTERNS: dict[str, tuple[re.Pattern, ...]] = {m: tuple(re.compile(p) for p in 
 _MEASURE_WORD = re.compile(r"收|接|受理|结转|公开|复议|诉讼")
 _ZERO_KEYS = {"administrative_review": "行政复议", "litigation": "诉讼", "denied": "不予公开"}
 _ZERO = re.compile(r"未发生|没有发生|均未发生|未出现|没有出现")
+# 未发生 about an outcome (「未发生…被行政复议纠错或行政诉讼败诉情形」) says
+# nothing was corrected or lost, not that there were no cases
+_OUTCOME = re.compile(r"纠错|纠正|败诉|撤销|确认违法|被改变|被责令")
+# the things a 未发生 sentence lists (「未发生行政复议、行政诉讼、举报投诉纠错等情况」):
+# an outcome word counts for its own item only
+_ZERO_ITEMS = re.compile(r"[、和及与或]")
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE = re.compile(r"[，,；;：:（）()【】\[\]。]")
@@ -214,7 +220,9 @@ def _clause_statements(clause: str, sentence: str, year: int | None) -> list[Sta
         return []
     if not _NUMBER.search(plain):
         if _ZERO.search(plain):
-            return [Statement(m, 0, sentence) for m, key in _ZERO_KEYS.items() if key in plain]
+            items = _ZERO_ITEMS.split(plain)
+            return [Statement(m, 0, sentence) for m, key in _ZERO_KEYS.items()
+                    if any(key in item and not _OUTCOME.search(item) for item in items)]
         return []
     out = []
     # a list (行政复议2件、行政诉讼1件) is read item by item, one figure each

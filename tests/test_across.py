@@ -157,3 +157,22 @@ def test_prose_is_not_held_against_a_total_its_own_row_contradicts():
         columns=["report_id", "proceeding", "outcome", "value"]).astype({"value": "Int64"})
     got = dict(zip(table_measures(None, review)["measure"], table_measures(None, review)["table"]))
     assert pd.isna(got["administrative_review"]) and got["litigation"] == 2
+
+
+def test_a_measure_of_several_rows_is_unknown_when_one_of_its_rows_total_is_blank():
+    # 予以公开 206 with 部分公开 unread is no figure for 予以公开和部分公开
+    from expectations.across import table_measures
+    rows = [("r", "granted", a, v) for a, v in (("natural_person", 201), ("commercial_enterprise", 5),
+                                                 ("total", 206))]
+    rows = [r + ("",) for r in rows]
+    rows += [("r", "partially_granted", a, None, "cell not found (nothing placed)") for a in ("natural_person", "total")]
+    rows += [("s", "granted", "total", 3, None), ("s", "partially_granted", "total", 2, None)]
+    # printed blank (no cell error): skipped, as a blank row adds nothing
+    rows += [("t", "granted", "total", 3, None), ("t", "partially_granted", "total", None, None)]
+    requests = pd.DataFrame(rows, columns=["report_id", "row", "applicant", "value", "cell_error"]) \
+        .astype({"value": "Int64"}).replace({"cell_error": {"": None}})
+    got = table_measures(requests, None)
+    got = {(r, m): t for r, m, t in zip(got["report_id"], got["measure"], got["table"])}
+    assert pd.isna(got[("r", "granted_or_partial")]) and got[("r", "granted")] == 206
+    assert got[("s", "granted_or_partial")] == 5
+    assert got[("t", "granted_or_partial")] == 3

@@ -22,6 +22,9 @@ def stated(text, year=2021):
     ("同意公开9件。", {"granted_or_partial": 9}),
     ("发生行政复议2起、行政诉讼1起。", {"administrative_review": 2, "litigation": 1}),
     ("本年度未发生行政复议、行政诉讼情况。", {"administrative_review": 0, "litigation": 0}),
+    # an outcome word (纠错, 败诉) counts for its own item of the list only
+    ("未发生行政复议、行政诉讼、举报投诉纠错等情况。", {"administrative_review": 0, "litigation": 0}),
+    ("未发生因依申请公开被行政复议纠错的情况，未发生行政诉讼。", {"litigation": 0}),
     # PDF text: a figure broken over lines, a page number between
     ("全年共收到政府信息公开申\n请 30\n- 2 -\n件。", {"new_received": 30}),
 ])
@@ -78,6 +81,8 @@ def test_more_plain_statements(text, expected):
     # review and litigation together, or review cases of every kind
     "涉及政府信息公开的行政复议和行政诉讼案件共5件。",
     "全年办理各类行政复议案件1719件，行政应诉案件14件。",
+    # no case corrected or lost is not no case
+    "全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形。",
 ])
 def test_other_years_and_totals_of_several_measures_are_not_compared(text):
     assert stated(text) == {}
