@@ -31,9 +31,23 @@ _SECTION_WORDS = {
 }
 
 
+# a table-3 row of seven figures printed with fewer separators than cells
+# (a crawler's text of the page joined the cells: 「申请数量21710000218」)
+_RUN_TOGETHER = re.compile(r"(?:申请数量|继续办理|总计)\s?((?:\d\s?){7,})")
+
+
+def _cells_run_together(text: str) -> str | None:
+    """The first table-3 row whose seven figures run together, as printed."""
+    for m in _RUN_TOGETHER.finditer(text):
+        if len(m.group(1).split()) < 7:
+            return m.group(0).strip()
+    return None
+
+
 class NotAReport(ValueError):
     """Text that holds none of the report's tables.  ``code``: truncated (it
-    speaks of disclosure but its tables are missing) or not_a_report."""
+    speaks of disclosure but its tables are missing), broken_document (its
+    tables lost their cell separators) or not_a_report."""
 
     def __init__(self, message: str, code: str):
         super().__init__(message)
@@ -356,6 +370,11 @@ def extract_document(doc: Document) -> ReportExtraction:
     year = find_year(text, lines[:head_end], title)
 
     if not (active.found or requests.found or review.found):
+        glued = _cells_run_together(text)
+        if glued:
+            raise NotAReport(f"tables printed without cell separators: the figures run together "
+                             f"(「{glued}」) and cannot be told apart; read the report's original "
+                             f"PDF, DOCX or web page instead", "broken_document")
         if re.search(r"政府信息公开|政务公开", text):
             raise NotAReport("no disclosure tables found (truncated or tables missing)", "truncated")
         raise NotAReport("not a government information disclosure annual report", "not_a_report")

@@ -240,6 +240,10 @@ def test_every_rejection_gets_its_code(tmp_path, monkeypatch):
     put("not_a_report.txt", "购物清单\n牛奶\n鸡蛋\n".encode(), "not_a_report")
     put("truncated.txt", "某区人民政府2020年政府信息公开工作年度报告\n一、总体情况\n本年度……\n".encode(), "truncated")
     put("broken.pdf", b"%PDF-1.4 garbage", "broken_document")
+    # a crawler's text of the page, the table cells joined: no figure can be told apart
+    put("cells_run_together.txt", ("某区人民政府2023年政府信息公开工作年度报告 一、总体情况……三、收到和处理政府信息公开申请情况"
+                                   "一、本年新收政府信息公开申请数量1201000013二、上年结转政府信息公开申请数量0000000"
+                                   "（七）总计1201000013").encode(), "broken_document")
     put("scanned.pdf", _canvas_pdf(lambda c: (c.line(72, 700, 300, 700), c.line(72, 600, 72, 700))), "scanned_pdf")
     from reportlab.lib import pdfencrypt
     put("encrypted.pdf", _canvas_pdf(lambda c: c.drawString(72, 700, "hello"),
