@@ -175,13 +175,25 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
     for pos, (i, line) in enumerate(head):
         if len(line) > 60 or _CHROME_RE.search(line):
             continue
+        below_at = pos + 1        # the line below the title
         m = _TITLE_RE.match(squash(line))
+        if not m and pos + 1 < len(head):
+            # a title wrapped over two lines (「2025 年上海市人民政府办公厅政府信息公开」 /
+            # 「工作年度报告」): the second line holds only the title's own words
+            second = head[pos + 1][1]
+            joined = squash(line + second)
+            m = _TITLE_RE.match(joined)
+            if m and (m.end() < len(joined) or len(joined) > 60
+                      or len(joined) - len(squash(second)) < m.end("agency")):
+                m = None
+            if m:
+                line, below_at = line + second, pos + 2
         if not m:
             continue
         title = line
         agency = clean_agency(m["agency"])
-        if not agency and pos + 1 < len(head):
-            below = head[pos + 1][1]
+        if not agency and below_at < len(head):
+            below = head[below_at][1]
             pm = re.fullmatch(r"[（(](.{2,40})[)）]", below)
             if pm:
                 agency = clean_agency(pm[1])
@@ -190,10 +202,10 @@ def find_title_and_agency(lines: list[str], stripped: list[str], first_section: 
                 agency = clean_agency(below)
         if not agency and pos > 0 and not METADATA_LINE_RE.match(head[pos - 1][1]):
             agency = clean_agency(head[pos - 1][1])
-        if not agency and pos + 1 < len(head) and len(head[pos + 1][1]) <= 30 \
-                and not METADATA_LINE_RE.match(head[pos + 1][1]):
+        if not agency and below_at < len(head) and len(head[below_at][1]) <= 30 \
+                and not METADATA_LINE_RE.match(head[below_at][1]):
             # a subtitle naming the body without brackets (「淮安区政府办公室」)
-            agency = clean_agency(head[pos + 1][1])
+            agency = clean_agency(head[below_at][1])
         break
     if not agency:
         m = _AGENCY_BY_RE.search(squash("\n".join(ln for ln in lines[: first_section + 3])))

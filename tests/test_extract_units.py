@@ -257,3 +257,20 @@ def test_agency_from_a_subtitle_without_brackets():
     # a date or a metadata line below the title names no body
     assert agency("（2020年1月20日）") is None
     assert agency("发布日期：2020-01-20") is None
+
+
+def test_agency_from_a_title_wrapped_over_two_lines():
+    from extract.layout import strip_lines
+    from extract.report import find_title_and_agency
+
+    def title_and_agency(*head):
+        lines = [*head, "根据《中华人民共和国政府信息公开条例》的要求编制本报告。", "一、总体情况"]
+        return find_title_and_agency(lines, strip_lines(lines), len(head) + 1)
+    # the title's own words wrapped onto the second line, a year before the name
+    assert title_and_agency("2025 年上海市人民政府办公厅政府信息公开", "工作年度报告") == \
+        ("2025 年上海市人民政府办公厅政府信息公开工作年度报告", "上海市人民政府办公厅")
+    assert title_and_agency("正文", "2024 年上海市科委政府信息公开工作", "年度报告")[1] == "上海市科委"
+    # without a name, the line below the wrapped title may give it
+    assert title_and_agency("2021年政府信息公开", "工作年度报告", "（某某市教育局）")[1] == "某某市教育局"
+    # a second line with more than the title's words is no wrap of it
+    assert title_and_agency("某某县人民政府政府信息公开", "工作年度报告编制说明如下")[1] is None
