@@ -274,3 +274,13 @@ def test_agency_from_a_title_wrapped_over_two_lines():
     assert title_and_agency("2021年政府信息公开", "工作年度报告", "（某某市教育局）")[1] == "某某市教育局"
     # a second line with more than the title's words is no wrap of it
     assert title_and_agency("某某县人民政府政府信息公开", "工作年度报告编制说明如下")[1] is None
+
+
+def test_agency_names_of_special_zones_are_bodies():
+    from extract.agency import clean_agency
+    # the bodies of 综合实验区, 自由贸易试验区 and 合作区 report in their own names
+    assert clean_agency("平潭综合实验区") == "平潭综合实验区"
+    assert clean_agency("2024年中国（上海）自由贸易试验区") == "中国（上海）自由贸易试验区"
+    assert clean_agency("横琴粤澳深度合作区") == "横琴粤澳深度合作区"
+    # a fragment ending in 区 alone is still no name
+    assert clean_agency("本区") is None
