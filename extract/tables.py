@@ -1069,11 +1069,10 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             if _label_column_line(row) == wrapped[1]:
                 grid = wrapped
             wrapped = None
-        elif grid is not None and header_row == index - 1 and _header_tail_width(row, labels, item, printed):
+        elif grid is not None and header_row == index - 1 and (tail := _header_tail_width(row, labels, item, printed)):
             # the header's metric cell wrapped onto this line (「本年收费金额
             # （单位：」 over 「万元）」 and the row's remaining tabs): the
             # grid is as wide as this line, or as both lines joined
-            tail = _header_tail_width(row, labels, item, printed)
             grid_widths = {tail, grid[1] + tail - 1}
         if metrics:
             header_row, grid_widths = index, set()
