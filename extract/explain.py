@@ -63,6 +63,8 @@ def explain_document(doc: Document) -> Explanation:
         # the grid readers again, as extract_document calls them, with a trace
         trace: list[dict] = []
         analysed = grid.analyse(doc)
+        for view, (_, _, _, kind) in zip(out.grids, analysed.tables):
+            view.kind = kind        # a part going on from the grid before takes that grid's kind
         requests = grid.read_requests(doc, analysed, trace)
         if out.extraction is not None:
             template = out.extraction.template

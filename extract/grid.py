@@ -12,10 +12,11 @@ the reason.  Nothing here parses a number: raw strings are kept as printed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .document import Cell, Document, Paragraph, Table
+from .layout import _PAGE_NUMBER_RE
 from .normalise import is_blank, label_key, squash, strip_cell
 from .notes import COLUMNS_NOT_FOUND, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .tables import TableResult, _is_request_header, _NUMBERED_RE, _item_of, _kind_of, _metric_candidates, \
@@ -177,6 +178,9 @@ class _Analysed:
     """A document's tables read once: each grid's rows and which of tables
     2, 3 and 4 it holds (a part of)."""
     tables: list[tuple[int, Table, list[_GridRow], str | None]]   # (body index, table, rows, kind)
+    # body index of a grid -> body index of the grid it goes on from across
+    # a page break (figures only, under the other's header: see _continues)
+    continues: dict[int, int] = field(default_factory=dict)
 
     def of_kind(self, kind: str):
         """(table number among the document's tables, body index, table, rows)."""
@@ -185,11 +189,32 @@ class _Analysed:
 
 def analyse(doc: Document) -> _Analysed:
     out = []
+    continues = {}
     for index, block in enumerate(doc.body):
         if isinstance(block, Table):
             rows = _grid_rows(block)
-            out.append((index, block, rows, _kind_of_table(block, rows)))
-    return _Analysed(out)
+            kind = _kind_of_table(block, rows)
+            if kind is None and out and _continues(doc.body, out[-1], index, block, rows):
+                kind = out[-1][3]
+                continues[index] = out[-1][0]
+            out.append((index, block, rows, kind))
+    return _Analysed(out, continues)
+
+
+def _continues(body: list, previous: tuple, index: int, table: Table, rows: list[_GridRow]) -> bool:
+    """A grid of figures alone (no label, no header) goes on from the grid
+    before it when only page chrome (a page number, blank lines) lies
+    between them, both have as many columns and the one before ends in its
+    header: a small table 4 part whose header closes one page and whose
+    figures open the next.  Only table 4's parts are joined so: their
+    columns are named by the header, while a table-2 or table-3 row without
+    its label names nothing."""
+    before, table_before, rows_before, kind = previous
+    if kind != "review" or table_before.n_cols != table.n_cols or not rows or not rows_before:
+        return False
+    if rows_before[-1].printed or any(r.labels or not r.printed for r in rows):
+        return False
+    return all(not strip_cell(b.text) or _PAGE_NUMBER_RE.match(b.text) for b in body[before + 1:index])
 
 
 class _Header:
@@ -346,6 +371,9 @@ def _kind_of_table(table: Table, rows: list[_GridRow]) -> str | None:
         if any(r.values and any(map(_item_of, r.labels)) for r in rows) and any(
                 _metric_candidates(strip_cell(c.text)) for c in table.cells):
             return "active"
+        # table 4's header alone (its figures on the next page: _continues)
+        if len({o for c in table.cells for o in [_outcome_of(strip_cell(c.text))] if o}) >= 3:
+            return "review"
         return None
     texts = [strip_cell(c.text) for c in table.cells]
     text = squash("".join(texts))
@@ -574,9 +602,13 @@ def read_review(doc: Document, analysed: _Analysed | None = None, trace: list | 
     result = TableResult()
     found: dict[tuple[str, str], str | None] = {}
     conflicts: set[tuple[str, str]] = set()
-    for ti, index, block, rows in (analysed or analyse(doc)).of_kind("review"):
-        context = _proceeding_in(_preceding_text(doc.body, index))
-        header = _Header(block.n_cols)
+    analysed = analysed or analyse(doc)
+    header = context = None
+    for ti, index, block, rows in analysed.of_kind("review"):
+        if index not in analysed.continues:
+            # (a part going on from the grid before keeps its header and proceeding)
+            context = _proceeding_in(_preceding_text(doc.body, index))
+            header = _Header(block.n_cols)
         last_named = None
         for row in rows:
             if not row.printed:

@@ -984,6 +984,41 @@ def _header_tail_width(row: Row, labels, item, printed) -> int:
     return len(cells) + row.trailing
 
 
+def _positions(row: Row) -> list[str] | None:
+    """A tab or pipe line's cells at their grid positions (leading and
+    trailing empty cells included); None where a layout keeps no positions."""
+    if row.line is not None or row.leading < 0:
+        return None
+    return [""] * row.leading + list(row.cells) + [""] * row.trailing
+
+
+def _header_with_wrapped_cell(header: Row, other: Row) -> Row | None:
+    """A table-2 header row joined, position by position, with the line
+    above or below it that carries the rest of its cells wrapped over two
+    lines (「⇥上一年项⇥⇥」 over 「信息内容⇥目数量⇥本年增/减⇥」): both lines
+    as wide, the other printing labels only, none of them a metric, an item
+    or an article of its own.  None when the lines are not so."""
+    mine, theirs = _positions(header), _positions(other)
+    if mine is None or theirs is None or len(mine) != len(theirs):
+        return None
+    labels, values, printed = classify_row(other.cells)
+    if printed or not labels or any(not is_empty(v) for v in values):
+        return None
+    if any(_metric_candidates(t) or _item_of(t) or _names_article(t) for t in labels):
+        return None
+    upper, lower = (other, header) if other.first_line < header.first_line else (header, other)
+    joined = [a + b for a, b in zip(_positions(upper), _positions(lower))]
+    trailing = len(joined) - len(joined_cells := _rstrip_empty(joined))
+    return Row(joined_cells, upper.first_line, lower.last_line, None, trailing, 0)
+
+
+def _rstrip_empty(cells: list[str]) -> list[str]:
+    end = len(cells)
+    while end > 1 and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
+
+
 def _label_column_line(row: Row) -> int | None:
     """The width in cells of a header line (tab or pipe rows) that prints
     the label column's header in its first cell (「信息内容」: a label naming
@@ -1048,6 +1083,20 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             header, grid = (), None
             result.span(row)
         header_text.extend(labels)
+        if metrics and index and (joined := _header_with_wrapped_cell(row, rows[index - 1])) is not None:
+            # a metric cell wrapped onto the line above: the header is both lines
+            joined_metrics = _active_labels(classify_row(joined.cells)[0])[1]
+            if len(joined_metrics) > len(metrics):
+                row, metrics = joined, joined_metrics
+        elif not metrics and header_row == index - 1 and \
+                (joined := _header_with_wrapped_cell(rows[index - 1], row)) is not None:
+            # a metric cell wrapped onto the line below the header
+            joined_metrics = _active_labels(classify_row(joined.cells)[0])[1]
+            if len(joined_metrics) > len(header):
+                header, grid = joined_metrics, _header_grid(joined)
+                if grid is not None and grid[0] != len(header):
+                    grid = None
+                continue
         if metrics:
             header = metrics
             filler_column = any(_is_marker(v) for v in values)

@@ -752,3 +752,52 @@ def test_active_tab_row_header_cell_wrapped_over_two_lines_above_a_blank_row():
     res = extract_active(rows_tabrow(lines), "2021")
     assert res.cells[("art20_8", "administrative_fees")] == ["12.5"]
     assert res.extra["money_units"] == {"fee_amount": "万元"}
+
+
+def test_active_tab_row_metric_header_cell_wrapped_over_the_line_above_or_below():
+    # 「上一年项目数量」 wrapped over two tab lines of the header (its first
+    # part on its own line above, or its last part below): the header is
+    # both lines joined cell by cell, so a row as wide as that grid places
+    # its blank first figure as a blank instead of leaving the row unread
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    above = ["第二十条第（八）项\t\t\t", "\t上一年项\t\t", "信息内容\t目数量\t本年增/减\t", "行政事业性收费\t\t-1\t"]
+    below = ["第二十条第（八）项\t\t\t", "信息内容\t上一年项\t本年增/减\t", "\t目数量\t\t", "行政事业性收费\t\t-1\t"]
+    for lines in (above, below):
+        res = extract_active(rows_tabrow(lines), "2019")
+        assert res.cells[("art20_8", "administrative_fees")] == ["", "-1"], lines
+        assert not res.notes
+    # a line above that names a metric of its own is a header row, not a wrap
+    own = ["第二十条第（八）项\t\t\t", "\t本年增/减\t\t", "信息内容\t目数量\t本年增/减\t", "行政事业性收费\t\t-1\t"]
+    res = extract_active(rows_tabrow(own), "2019")
+    assert res.cells[("art20_8", "administrative_fees")] == [None, None]
+
+
+def test_grid_table4_part_whose_header_ends_a_page_and_figures_open_the_next():
+    # table 4 as three small tables, one a proceeding; a page break cuts one
+    # between its header and its figures (the page number between): the
+    # figures go on under that header and that proceeding
+    from extract.document import Cell, Document, Paragraph, Table
+    from extract.report import extract_document
+
+    outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+    def grid(rows):
+        return Table([Cell(t, r, c) for r, row in enumerate(rows) for c, t in enumerate(row)], len(rows), 5)
+
+    doc = Document("pdf", [
+        Paragraph("某县人民政府2021年政府信息公开工作年度报告"),
+        Paragraph("四、政府信息公开行政复议、行政诉讼情况"),
+        Paragraph("（一）行政复议"), grid([outcomes, ["0", "0", "0", "1", "1"]]),
+        Paragraph("（二）行政诉讼（未经复议直接起诉）"), grid([outcomes]),
+        Paragraph("- 2 -"), grid([["0", "0", "1", "1", "2"]]),
+        Paragraph("（三）行政诉讼（复议后起诉）"), grid([outcomes, ["0", "0", "1", "0", "1"]]),
+        Paragraph("五、存在的主要问题及改进情况"),
+    ])
+    review = extract_document(doc).review
+    assert review == {"administrative_review": ["0", "0", "0", "1", "1"],
+                      "litigation_direct": ["0", "0", "1", "1", "2"],
+                      "litigation_after_review": ["0", "0", "1", "0", "1"]}
+    # prose between the parts (not page chrome): the figures are not joined
+    doc.body[6] = Paragraph("下表为诉讼情况。")
+    assert extract_document(doc).review["litigation_direct"] == [None] * 5
