@@ -19,10 +19,11 @@ UNKNOWN_LABEL = "unknown_label"      # a row of figures whose label names no row
 NO_FIGURES = "no_figures"            # table 4 named, but no row of figures found
 AMBIGUOUS_ROWS = "ambiguous_rows"    # table 4: rows of figures that cannot be told apart
 BOTH_TEMPLATES = "both_templates"    # labels of both templates: no template recognised
+MIXED_TEMPLATE = "mixed_template"    # table 2 of one template, table-3 rows of the other
 FONT_MISSING = "font_missing"        # a PDF's font is neither embedded nor installed: characters may be lost
 
 NOTE_CODES = (NOT_PLACED, PRINTED_TWICE, COLUMNS_NOT_FOUND, UNKNOWN_LABEL, NO_FIGURES, AMBIGUOUS_ROWS,
-              BOTH_TEMPLATES, FONT_MISSING)
+              BOTH_TEMPLATES, MIXED_TEMPLATE, FONT_MISSING)
 
 
 @dataclass(frozen=True, slots=True)

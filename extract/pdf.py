@@ -327,6 +327,27 @@ def _cell_text(chars: list) -> str:
 
 
 # ---------------------------------------------------------------- pages
+_HUGE = 60.0      # pt: no character of a report is printed this large (初号 is 42 pt)
+_EXACT = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())   # left, right, bottom, top
+_EXACT_BOX = tuple(map(ctypes.byref, _EXACT))
+
+
+def char_box(textpage, i: int, rect, ref) -> bool:
+    """Character i's box into rect (ref: its pointer): pdfium's loose box
+    (the font's height, so a line's characters line up), or the exact
+    glyph box where the loose one is far larger than any printed
+    character: some fonts (a vertical group label in a narrow Word cell)
+    give the whole em square scaled by their matrix, its centre cells away
+    from the glyph.  False where pdfium has no box."""
+    if not raw.FPDFText_GetLooseCharBox(textpage, i, ref):
+        return False
+    if rect.right - rect.left > _HUGE or rect.top - rect.bottom > _HUGE:
+        if not raw.FPDFText_GetCharBox(textpage, i, *_EXACT_BOX):
+            return False
+        rect.left, rect.right, rect.bottom, rect.top = (e.value for e in _EXACT)
+    return True
+
+
 def _page_text(tp) -> str:
     n = tp.count_chars()
     return tp.get_text_range(0, n) if n > 0 else ""
@@ -351,11 +372,11 @@ def _laid_out_page(tp, text: str, page: int, view) -> list:
         text = "".join(chr(raw.FPDFText_GetUnicode(tp.raw, i) or 32) for i in range(n))
     rect = raw.FS_RECTF()
     ref = ctypes.byref(rect)
-    get_box, is_gen = raw.FPDFText_GetLooseCharBox, raw.FPDFText_IsGenerated
+    is_gen = raw.FPDFText_IsGenerated
     chars = []
     for i in range(n):
         ch = text[i]
-        if ch in _NEWLINES or ch.isspace() or is_gen(tp.raw, i) or not get_box(tp.raw, i, ref):
+        if ch in _NEWLINES or ch.isspace() or is_gen(tp.raw, i) or not char_box(tp.raw, i, rect, ref):
             continue
         xa, ya = view(rect.left, rect.top)
         xb, yb = view(rect.right, rect.bottom)
@@ -410,7 +431,7 @@ def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list, view) -> list
         text = "".join(chr(raw.FPDFText_GetUnicode(tp.raw, i) or 32) for i in range(n))
     rect = raw.FS_RECTF()
     ref = ctypes.byref(rect)
-    get_box, is_gen = raw.FPDFText_GetLooseCharBox, raw.FPDFText_IsGenerated
+    is_gen = raw.FPDFText_IsGenerated
     textpage = tp.raw
     lines: list[list] = [[]]                     # [(top, char)] per pdfium line
     for i in range(n):
@@ -419,7 +440,7 @@ def _ruled_page(pg, tp, text: str, index: int, hs: list, vs: list, view) -> list
             if lines[-1]:
                 lines.append([])
             continue
-        if not get_box(textpage, i, ref):
+        if not char_box(textpage, i, rect, ref):
             continue
         xa, ya = view(rect.left, rect.top)
         xb, yb = view(rect.right, rect.bottom)

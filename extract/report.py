@@ -12,7 +12,7 @@ from .markdown import looks_like_markdown, read_markdown
 from .layout import _PAGE_NUMBER_RE, strip_lines, to_rows
 from .patterns import REVIEW_RE
 from .normalise import label_key, memoised, squash, strip_cell
-from .notes import BOTH_TEMPLATES, Note
+from .notes import BOTH_TEMPLATES, MIXED_TEMPLATE, Note
 from .html import looks_like_html
 from .html_doc import read_html
 from .agency import METADATA_LINE_RE, clean_agency
@@ -253,6 +253,21 @@ def detect_template(table2_cells, request_rows: set[str]) -> tuple[str | None, l
     votes = {t: n + sum(2 for r in TEMPLATE_ROWS[t] if r in request_rows)
              for (t, n) in zip(TEMPLATE_MARKERS, marks)}
     if votes["2019"] and votes["2021"]:
+        in_table2 = [t for t, n in zip(TEMPLATE_MARKERS, marks) if n]
+        if len(in_table2) == 1:
+            # table 2 (the template's redesigned table) of one template, table
+            # 3's （六） printed as the other prints it: a body that kept its
+            # old table 3.  Read by table 2's template; its own rows （六）
+            # missing from table 3 leave the report incomplete (invalid),
+            # the rows it does print are kept
+            template = in_table2[0]
+            other = next(t for t in TEMPLATE_ROWS if t != template)
+            printed = [r for r in TEMPLATE_ROWS[other] if r in request_rows]
+            absent = [r for r in TEMPLATE_ROWS[template] if r not in request_rows]
+            return template, [Note("template", None, MIXED_TEMPLATE,
+                                   f"table 2 follows the {template} template, table 3 prints the {other} "
+                                   f"template's row{'s' * (len(printed) > 1)} {', '.join(printed)}"
+                                   + (f" instead of {', '.join(absent)}" if absent else ""))]
         return None, [Note("template", None, BOTH_TEMPLATES,
                            f"labels of both templates ({votes['2019']} for 2019, {votes['2021']} for 2021)")]
     for t, v in votes.items():

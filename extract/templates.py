@@ -45,7 +45,7 @@ REQUEST_ROWS: tuple[RowSpec, ...] = (
     _row("granted", r"予以公开", "予以公开"),
     _row("partially_granted", r"部分公开", "部分公开(区分处理的只计这一情形不计其他情形)"),
     _row("denied_state_secret", r"国家秘密", "属于国家秘密"),
-    _row("denied_prohibited_by_law", r"法律行政法规禁止|禁止公开", "其他法律行政法规禁止公开"),
+    _row("denied_prohibited_by_law", r"法律行政法规禁止|禁止公开|^其他法律行政", "其他法律行政法规禁止公开"),
     _row("denied_three_securities", r"三安全一稳定|危及", "危及三安全一稳定"),
     _row("denied_third_party_rights", r"第三方", "保护第三方合法权益"),
     _row("denied_internal_affairs", r"内部事务", "属于三类内部事务信息"),

@@ -313,3 +313,28 @@ def test_a_document_note_reaches_the_report():
     doc.notes.append(Note("document", None, FONT_MISSING, "glyphs missing"))
     extraction = extract_document(doc)
     assert [str(n) for n in extraction.notes if n.code == FONT_MISSING] == ["document: glyphs missing"]
+
+
+def test_character_whose_loose_box_is_the_fonts_whole_em_square(monkeypatch):
+    # Some Word PDFs draw a narrow column's vertical group label (「三、本年度
+    # 办理结果」) so that pdfium's loose box of each character is ~200 pt
+    # wide and tall, anchored at the glyph: its centre falls cells away, and
+    # the characters landed in the row labels beside it (「理2.其他…」).
+    # The exact glyph box places them; the loose box stays for the rest.
+    import pypdfium2.raw as raw
+
+    table = _small_table()
+    data = write_pdf(Document("pdf", [Paragraph("标题 2024年 报告"), table, Paragraph("后文 99 件")]))
+    loose = raw.FPDFText_GetLooseCharBox
+    group_chars = set("本年度办理结果")
+
+    def em_square_for_group_label(textpage, i, rect_ref):
+        ok = loose(textpage, i, rect_ref)
+        if ok and chr(raw.FPDFText_GetUnicode(textpage, i)) in group_chars:
+            rect = rect_ref._obj
+            rect.right, rect.top = rect.left + 199.0, rect.bottom + 199.0
+        return ok
+
+    monkeypatch.setattr(raw, "FPDFText_GetLooseCharBox", em_square_for_group_label)
+    (t,) = read_pdf(data).tables
+    assert {c.text for c in t.cells} == {c.text for c in table.cells}

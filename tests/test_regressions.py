@@ -2,6 +2,8 @@
 not write: money units printed only in a wrapped header, page chrome taken
 for the agency, table-3 labels wrapped around a group label, fillers in
 header rows, blank rows and spans that differ between header and data."""
+import pandas as pd
+
 from extract.document import Cell, Document, Paragraph, Table
 from extract.grid import read_active, read_requests
 from extract.report import extract_document, extract_report
@@ -173,3 +175,58 @@ def test_agency_strips_what_surrounds_a_name_and_refuses_fragments():
     doc = Document("markdown", [Paragraph("# 当前位置：首页 > 2021年政府信息公开工作年度报告"),
                                 _grid([["第二十条第（五）项", ""], ["信息内容", "本年处理决定数量"], ["行政许可", "1"]])])
     assert extract_document(doc).agency is None
+
+
+MIXED_TEMPLATE_MD = """# 某区人民政府2023年政府信息公开工作年度报告
+
+## 二、主动公开政府信息情况
+
+| 第二十条第（一）项 | | | |
+|---|---|---|---|
+| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+| 规章 | 0 | 0 | 0 |
+| 行政规范性文件 | 3 | 1 | 20 |
+
+## 三、收到和处理政府信息公开申请情况
+
+| 项目 | | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |
+|---|---|---|---|---|---|---|---|---|
+| 一、本年新收政府信息公开申请数量 | | 5 | 0 | 0 | 0 | 0 | 0 | 5 |
+| 三、本年度办理结果 | （一）予以公开 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |
+| 三、本年度办理结果 | （六）其他处理 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |
+| 三、本年度办理结果 | （七）总计 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |
+
+## 四、政府信息公开行政复议、行政诉讼情况
+"""
+
+
+def test_table2_of_2021_with_table3_other_handling_as_the_2019_template_prints_it():
+    # real 2023/2024 reports keep the old table 3's single （六）其他处理 row
+    # under the 2021 table 2: read by table 2's template, the printed row
+    # kept, the 2021 rows （六）1–3 absent (null, cell not found), not the
+    # whole of table 2 lost for want of a template
+    from extract.files import ParsedReport
+    from transform.frames import build_frames
+
+    e = extract_report(MIXED_TEMPLATE_MD)
+    assert e.template == "2021"
+    assert [n.code for n in e.notes if n.table == "template"] == ["mixed_template"]
+    assert e.active[("art20_1", "normative_documents")] == ["3", "1", "20"]
+    frames = build_frames([ParsedReport("r1", "a.md", 1, 0, "utf-8", None, e, None, "markdown")])
+    req = frames["requests"].set_index(["row", "applicant"])
+    assert req.loc[("other_handling", "natural_person"), "value"] == 2
+    for row in ("other_no_correction", "other_unpaid_fee", "other_misc"):
+        assert req.loc[(row, "total"), "value"] is pd.NA
+        assert req.loc[(row, "total"), "cell_error"] == "cell not found"
+    act = frames["active_disclosure"].set_index(["item", "metric"])
+    assert act.loc[("normative_documents", "in_force"), "value"] == 20
+
+
+def test_table3_label_printed_with_words_missing():
+    # a real 2023 report prints 「2.其他法律行政止公开」 (「法规禁」 dropped):
+    # only one row's label starts 其他法律行政; nothing else matches it
+    from extract.tables import match_text
+    assert match_text("2.其他法律行政止公开") == "denied_prohibited_by_law"
+    assert match_text("其他法律行政法规禁止公开") == "denied_prohibited_by_law"
+    assert match_text("（六）其他处理") == "other_handling"
+    assert match_text("法律行政") is None

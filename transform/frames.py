@@ -27,7 +27,7 @@ from transform.schema import (  # noqa: F401  (ARTICLES ... STATUSES: the vocabu
     ROW_KEYS, SCHEMAS, STATUSES, VOCABULARIES, empty_frame, with_schema_columns,
 )
 
-PARSER_VERSION = "0.6.8"   # bumped whenever extraction (or a dataset's columns) changes: every report is parsed again
+PARSER_VERSION = "0.6.9"   # bumped whenever extraction (or a dataset's columns) changes: every report is parsed again
 
 # cell_error_code as category codes (-1: null)
 _CODE = {c: i for i, c in enumerate(CELL_ERROR_CODES)}
@@ -63,6 +63,9 @@ def _counts(cells, missing: tuple) -> list[tuple]:
     if None not in cells:
         return list(map(_read_count, cells))
     return [missing if raw is None else _read_count(raw) for raw in cells]
+
+
+_REQUEST_ROW_SETS = {t: frozenset(keys) for t, keys in REQUEST_ROW_KEYS.items()}
 
 
 def _missing(notes: dict, key: str) -> tuple[None, str, int]:
@@ -263,7 +266,11 @@ def build_frames(batch: list[ParsedReport]) -> dict[str, pd.DataFrame]:
         notes = _row_notes(e.notes)
 
         if e.requests is not None:
-            keys = REQUEST_ROW_KEYS.get(e.template) or tuple(k for k in ROW_KEYS if k in e.requests)
+            keys = REQUEST_ROW_KEYS.get(e.template)
+            if keys is None or not e.requests.keys() <= _REQUEST_ROW_SETS[e.template]:
+                # no template, or a row of the other one printed (a mixed
+                # template, see extract.report.detect_template): kept, in order
+                keys = tuple(k for k in ROW_KEYS if k in (keys or ()) or k in e.requests)
             # table 3 is most of a report's cells
             _add_counts(req, position, "row", keys, "applicant", APPLICANTS,
                         [e.requests.get(row) or _NONE_ROW[len(APPLICANTS)] for row in keys],
