@@ -580,8 +580,9 @@ def extract_review(rows: list[Row]) -> TableResult:
         row, _, values = value_rows[0]
         result.span(row)
         placed, note = place(values, len(PROCEEDINGS) * len(OUTCOMES))
-        if placed is None and row.line is not None:
-            by_header = _review_by_header_columns(rows, row, values)
+        if placed is None:
+            by_header = (_review_by_header_columns(rows, row, values) if row.line is not None
+                         else _review_by_positions(rows, row))
             if by_header is not None:
                 (placed, order), note = by_header, None
         if note:
@@ -648,6 +649,40 @@ def _review_by_header_columns(rows: list[Row], row: Row, values) -> tuple[list[s
             return None
         placed[over[0]], last = value, over[0]
     return placed, outcomes
+
+
+def _review_by_positions(rows: list[Row], row: Row) -> tuple[list[str], list[str]] | None:
+    """Tab or pipe rows: table 4 as one row of figures under header lines
+    exactly as wide as it, the fifteen outcome labels each at a position of
+    its own: each figure is the cell at its label's position, and an empty
+    cell the line's end dropped (a blank last figure) is a blank.  None
+    unless every header line naming outcomes is as wide as the row and the
+    row prints nothing but labels outside the fifteen positions.  Returns
+    the cells and the outcome of each column, left to right."""
+    mine = _positions(row)
+    if mine is None:
+        return None
+    outcome_at: dict[int, str] = {}
+    for other in rows:
+        if other is row:
+            continue
+        found = {p: o for p, text in enumerate(_positions(other) or ())
+                 if text and _kind_of(text) == _LABEL and (o := _outcome_of(text))}
+        if not found:
+            continue
+        if len(_positions(other) or ()) != len(mine) or found.keys() & outcome_at.keys():
+            return None
+        outcome_at.update(found)
+    n = len(PROCEEDINGS) * len(OUTCOMES)
+    if len(outcome_at) != n:
+        return None
+    columns = sorted(outcome_at)
+    outcomes = [outcome_at[p] for p in columns]
+    if any(sorted(outcomes[i:i + 5]) != sorted(OUTCOMES) for i in range(0, n, 5)):
+        return None
+    if any(not is_empty(mine[p]) and _kind_of(mine[p]) != _LABEL for p in range(len(mine)) if p not in outcome_at):
+        return None
+    return [mine[p] for p in columns], outcomes
 
 
 @lru_cache(maxsize=1 << 12)

@@ -38,3 +38,30 @@ def test_blind_generator(tmp_path):
         for p, v in rl.items():
             assert v["total"] == v["upheld"] + v["corrected"] + v["other"] + v["pending"]
         assert t["active_disclosure"] is not None
+
+
+def test_old_table3_variant_prints_one_other_row_and_says_so_in_the_truth():
+    # a 2021-template report that prints the 2019 table 3 (（六）其他处理 as
+    # one row): its truth holds that row as the sum of the three it stands
+    # for, those three as absent (null), and the report as invalid
+    import random
+
+    from synth.blind.report import OTHER_SUBROWS, make_report, pick_agency
+    from synth.blind.content import build_t3
+
+    class Always(random.Random):
+        def random(self):
+            return 0.0
+
+    rng = random.Random(5)
+    plain = make_report(random.Random(5), pick_agency(random.Random(1)), 2023, "html", False)
+    rep = make_report(rng, pick_agency(random.Random(1)), 2023, "html", False, variants=Always())
+    assert (rep.status, rep.defect, rep.style.t3_rows_template) == ("invalid", "old_table3", "2019")
+    req, before = rep.truth["requests"], plain.truth["requests"]
+    for a in before["other_misc"]:
+        assert req["other_handling"][a] == sum(before[r][a] for r in OTHER_SUBROWS)
+        assert all(req[r][a] is None for r in OTHER_SUBROWS)
+    labels = [c.text for row in build_t3("2021", rep.style, rep.cell_text).grid for c in row]
+    assert any("其他处理" in t for t in labels) and not any("逾期未按收费通知" in t for t in labels)
+    # the same draw without the variant: the plain report, unchanged
+    assert plain.style.t3_rows_template is None and plain.status == "ok"

@@ -801,3 +801,27 @@ def test_grid_table4_part_whose_header_ends_a_page_and_figures_open_the_next():
     # prose between the parts (not page chrome): the figures are not joined
     doc.body[6] = Paragraph("下表为诉讼情况。")
     assert extract_document(doc).review["litigation_direct"] == [None] * 5
+
+
+def test_review_wide_tab_rows_last_figure_blank():
+    # table 4 as one row of fifteen figures under a two-level header, tab
+    # rows each ending in a stray tab: the blank last figure leaves two tabs
+    # at the line's end, which the line's end drops.  The header lines are
+    # as wide as the row, each outcome at its own position: the row is read
+    # by position, its last cell a blank (not 14 cells for 15 columns)
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_review
+    outcomes = "结果维持\t结果纠正\t其他结果\t尚未审结\t总计"
+    lines = ["行政复议\t\t\t\t\t行政诉讼" + "\t" * 10,
+             f"{outcomes}\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t\t",
+             f"\t\t\t\t\t{outcomes}\t{outcomes}\t",
+             "1\t1\t0\t0\t2\t0\t0\t1\t1\t2\t1\t0\t0\t0\t\t"]
+    res = extract_review(rows_tabrow(lines))
+    assert res.cells == {"administrative_review": ["1", "1", "0", "0", "2"],
+                         "litigation_direct": ["0", "0", "1", "1", "2"],
+                         "litigation_after_review": ["1", "0", "0", "0", ""]}
+    assert not res.notes
+    # the row one cell short of its header (no empty cell kept): not placed
+    lines[3] = "1\t1\t0\t0\t2\t0\t0\t1\t1\t2\t1\t0\t0\t0\t"
+    res = extract_review(rows_tabrow(lines))
+    assert res.cells["litigation_after_review"] == [None] * 5

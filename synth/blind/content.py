@@ -107,6 +107,9 @@ class Style:
     money_mode: str = "wan"      # wan | wan_header | yuan_header | own_units
     header_wrap: bool = False
     t3_header_first: str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    # the template whose table-3 rows are printed, when not the report's own:
+    # real 2021-template reports that kept the 2019 table 3 (one （六）其他处理 row)
+    t3_rows_template: str | None = None
 
 
 def q2(x: float | Decimal, places: str = "0.01") -> Decimal:
@@ -384,7 +387,7 @@ def build_t2(truth: dict, template: str, st: Style, rng: random.Random, cell_tex
 
 
 def build_t3(template: str, st: Style, cell_text: dict) -> Table:
-    rows = t3_rows(template)
+    rows = t3_rows(st.t3_rows_template or template)
     hw = st.header_wrap
     grid = [
         [Cell(st.t3_header_first, rs=3, cs=3, role="head"), Cell("申请人情况", cs=7, role="head")],

@@ -146,7 +146,8 @@ def generate(out: Path, n: int, seed: int) -> dict:
             if (ag.name, year) not in used:
                 break
         used.add((ag.name, year))
-        rep = make_report(rr, ag, year, layout, i in invalid_idx)
+        rep = make_report(rr, ag, year, layout, i in invalid_idx,
+                          variants=random.Random(f"variants-{seed}-{i}"))
         fmt = FORMAT_OF[layout]
         enc = None
         if fmt in enc_counter:

@@ -143,10 +143,18 @@ def _money_header(st: Style, template: str, rng: random.Random) -> tuple[str, st
     return f"本年收费金额{lb}单位{colon}万元{rb}", "万元"
 
 
+# A 2021-template report that prints the 2019 table 3 (（六）其他处理 as one
+# row under the 2021 table 2), as two of three real Jiangsu PDFs did.
+OLD_TABLE3_SHARE = 0.06
+OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_misc")
+
+
 def make_report(rng: random.Random, agency: Agency, year: int, layout: str, invalid: bool,
-                truth: dict | None = None) -> Report:
+                truth: dict | None = None, variants: random.Random | None = None) -> Report:
     """One report; `truth` (tables 2, 3 and 4 as figures) when the caller
-    made the figures itself (synth.blind.series: a body over several years)."""
+    made the figures itself (synth.blind.series: a body over several years).
+    `variants` draws the rarer real-world variants (its own stream, so the
+    reports of a seed that draw none print as they did before)."""
     template = "2019" if year <= 2020 else "2021"
     from .content import make_active, make_requests, make_review
     if truth is None:
@@ -202,6 +210,18 @@ def make_report(rng: random.Random, agency: Agency, year: int, layout: str, inva
             t = rng.choice(["requests", "review_litigation", "active_disclosure"])
             truth[t] = None
             defect = f"missing:{t}"
+    if (variants is not None and template == "2021" and truth["requests"] is not None
+            and variants.random() < OLD_TABLE3_SHARE):
+        # the one printed row is the sum of the three it stands for; those
+        # three are not in the report, so it is incomplete (invalid)
+        st.t3_rows_template = "2019"
+        req = truth["requests"]
+        req["other_handling"] = {a: None if any(req[r][a] is None for r in OTHER_SUBROWS)
+                                 else sum(req[r][a] for r in OTHER_SUBROWS) for a in req["other_misc"]}
+        for r in OTHER_SUBROWS:
+            req[r] = dict.fromkeys(req[r])
+        invalid = True
+        defect = f"{defect}+old_table3" if defect else "old_table3"
     # printed texts
     cell_text: dict = {}
     mh, unit = _money_header(st, template, rng)
