@@ -130,11 +130,17 @@ def to_rows(lines: list[str], offset: int = 0, layout: str | None = None,
 def rows_pipe(lines: list[str], offset: int = 0, stripped: list[str] | None = None) -> list[Row]:
     """`a | b | c |` rows, with or without outer pipes; Markdown `|---|` skipped."""
     rows = []
-    for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
+    stripped = stripped or strip_lines(lines)
+    # Rows drawn without a left border (「信息内容 | 本年新 |」): a line that
+    # starts with a pipe there opens with an empty cell (the one under
+    # 「信息内容」 on a header's second line), not with a border.
+    opening = [line.strip().startswith("|") for line in lines if "|" in line]
+    bordered = 2 * sum(opening) >= len(opening)
+    for i, (line, text) in enumerate(zip(lines, stripped)):
         if not text or _PIPE_SEPARATOR_RE.match(line):
             continue
         body = line.strip()
-        if body.startswith("|"):
+        if body.startswith("|") and bordered:
             body = body[1:]
         if body.endswith("|"):
             body = body[:-1]     # the closing pipe ends the row; it opens no cell

@@ -825,3 +825,21 @@ def test_review_wide_tab_rows_last_figure_blank():
     lines[3] = "1\t1\t0\t0\t2\t0\t0\t1\t1\t2\t1\t0\t0\t0\t"
     res = extract_review(rows_tabrow(lines))
     assert res.cells["litigation_after_review"] == [None] * 5
+
+
+def test_pipe_rows_without_left_border_header_wrapped_with_its_first_cell_empty():
+    # pipe rows drawn without a left border: the header's second line
+    # starts with a pipe because its first cell (under 信息内容) is empty.
+    # Read as that empty cell, the two header lines join cell by cell and
+    # show the grid, so a row with its first figure blank is placed
+    from extract.layout import rows_pipe
+    from extract.tables import extract_active
+    lines = ["第二十条第（五）项", "信息内容 | 上一年项 | 本年增/减 | 处理决定 |", " | 目数量 |  | 数量 |",
+             "行政许可 | 79 | +19 | 43520 |", "其他对外管理服务事项 |  | +25 | 6802 |"]
+    res = extract_active(rows_pipe(lines), "2019")
+    assert res.cells == {("art20_5", "administrative_licensing"): ["79", "+19", "43520"],
+                         ("art20_5", "other_administrative_services"): ["", "+25", "6802"]}
+    assert not res.notes
+    # drawn with borders, a leading pipe is the border
+    bordered = [f"| {line} " if "|" in line else line for line in lines]
+    assert rows_pipe(bordered)[1].cells == ["信息内容", "上一年项", "本年增/减", "处理决定"]
