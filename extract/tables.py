@@ -1204,7 +1204,10 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             continue
         placed, note = place(_drop_fillers(values, len(expected_metrics)), len(expected_metrics))
         if placed is None and grid is not None and set(header) == set(expected_metrics):
-            by_grid = _place_by_grid(row, values, grid, len(expected_metrics))
+            # (the grid as the header line prints it, or as wide as its
+            # wrapped cell's tail line makes it: see _header_tail_width)
+            by_grid = next(filter(None, (_place_by_grid(row, values, (grid[0], width), len(expected_metrics))
+                                         for width in (grid[1], *sorted(grid_widths)))), None)
             if by_grid is not None:
                 placed, note = by_grid, None
         if row.first_line in doubtful:

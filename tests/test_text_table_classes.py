@@ -843,3 +843,19 @@ def test_pipe_rows_without_left_border_header_wrapped_with_its_first_cell_empty(
     # drawn with borders, a leading pipe is the border
     bordered = [f"| {line} " if "|" in line else line for line in lines]
     assert rows_pipe(bordered)[1].cells == ["信息内容", "上一年项", "本年增/减", "处理决定"]
+
+
+def test_active_tab_row_money_header_tail_wrapped_above_a_row_with_its_first_figure_blank():
+    # 「采购总金额（」 / 「元）⇥」: the header cell's tail and the row's end tab
+    # on the next line make the grid one cell wider than the header line;
+    # a row as wide as that grid places its blank first figure as a blank
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    lines = ["第二十条第（九）项", "信息内容\t采购项目数量\t采购总金额（", "元）\t", "政府集中采购\t\t0\t"]
+    res = extract_active(rows_tabrow(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["", "0"]
+    assert res.extra["money_units"] == {"procurement_amount": "元"}
+    # wider than either grid: not placed
+    lines[3] = "政府集中采购\t\t0\t\t"
+    res = extract_active(rows_tabrow(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == [None, None]

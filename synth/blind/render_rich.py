@@ -224,9 +224,11 @@ def _font():
     return "STSong-Light"
 
 
-def _col_widths(t: Table, nc: int, total: float) -> list:
+def _col_widths(t: Table, nc: int, total: float, narrow_group: bool = False) -> list:
     if nc == 10:
-        lab = [52, 62, 121]
+        # narrow_group: table 3's group column one character wide, its label
+        # printed down the cell a character a line (as Word reports do)
+        lab = [16, 98, 121] if narrow_group else [52, 62, 121]
         return lab + [(total - sum(lab)) / 7] * 7
     if nc == 4:
         return [total * 0.31] + [total * 0.23] * 3
@@ -270,6 +272,8 @@ def render_pdf(rep, rng: random.Random) -> tuple[bytes, dict]:
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table as RLTable, TableStyle
     font = _font()
     o = {"split": rng.choice(["repeat", "xubiao", "none"]), "fs": rng.choice([7.5, 8, 9])}
+    # drawn from a stream of its own, so that reports without it print as before
+    o["narrow_group"] = random.Random(f"narrow-group-{rep.agency.name}-{rep.year}").random() < 0.3
     ps = ParagraphStyle("b", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK", firstLineIndent=21)
     pt = ParagraphStyle("t", fontName=font, fontSize=16, leading=24, alignment=1, spaceAfter=8)
     ph = ParagraphStyle("h", fontName=font, fontSize=11.5, leading=18, spaceBefore=6)
@@ -284,7 +288,7 @@ def render_pdf(rep, rng: random.Random) -> tuple[bytes, dict]:
 
     def rl_table(data_cells, spans, t, nc, repeat):
         data = []
-        cw = _col_widths(t, nc, width)
+        cw = _col_widths(t, nc, width, o["narrow_group"])
         for line in data_cells:
             row = []
             for c, item in enumerate(line):
