@@ -1030,16 +1030,17 @@ def _positions(row: Row) -> list[str] | None:
 def _header_with_wrapped_cell(header: Row, other: Row) -> Row | None:
     """A table-2 header row joined, position by position, with the line
     above or below it that carries the rest of its cells wrapped over two
-    lines (「⇥上一年项⇥⇥」 over 「信息内容⇥目数量⇥本年增/减⇥」): both lines
-    as wide, the other printing labels only, none of them a metric, an item
-    or an article of its own.  None when the lines are not so."""
+    lines (「⇥上一年项⇥⇥处理决定」 over 「信息内容⇥目数量⇥本年增/减⇥数量」):
+    both lines as wide, the other printing labels only, none of them an item
+    or an article.  None when the lines are not so; the caller keeps the
+    join only where it names more metrics than the header line alone."""
     mine, theirs = _positions(header), _positions(other)
     if mine is None or theirs is None or len(mine) != len(theirs):
         return None
     labels, values, printed = classify_row(other.cells)
     if printed or not labels or any(not is_empty(v) for v in values):
         return None
-    if any(_metric_candidates(t) or _item_of(t) or _names_article(t) for t in labels):
+    if any(_item_of(t) or _names_article(t) for t in labels):
         return None
     upper, lower = (other, header) if other.first_line < header.first_line else (header, other)
     joined = [a + b for a, b in zip(_positions(upper), _positions(lower))]

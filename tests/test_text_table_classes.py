@@ -859,3 +859,17 @@ def test_active_tab_row_money_header_tail_wrapped_above_a_row_with_its_first_fig
     lines[3] = "政府集中采购\t\t0\t\t"
     res = extract_active(rows_tabrow(lines), "2019")
     assert res.cells[("art20_9", "centralized_procurement")] == [None, None]
+
+
+def test_pipe_rows_two_metric_cells_wrapped_over_the_header_lines():
+    # both 「上一年项目数量」 and 「处理决定数量」 wrapped, their first parts
+    # on the line above (which so names a metric of its own): joined cell
+    # by cell, the header names all three metrics and shows the grid
+    from extract.layout import rows_pipe
+    from extract.tables import extract_active
+    lines = ["第二十条第(六)项 |  |  |  |", " | 上一年项 |  | 处理决定 |", "信息内容 | 目数量 | 本年增/减 | 数量 |",
+             "行政处罚 |  | 29 | 3479 |", "行政强制 | 600 | 15 | 273 |"]
+    res = extract_active(rows_pipe(lines), "2019")
+    assert res.cells == {("art20_6", "administrative_penalty"): ["", "29", "3479"],
+                         ("art20_6", "administrative_coercion"): ["600", "15", "273"]}
+    assert not res.notes
