@@ -605,6 +605,14 @@ def extract_review(rows: list[Row]) -> TableResult:
             for row, _, _ in value_rows:
                 result.span(row)
             return result
+    if not header_outcomes and not any(labelled.keys() - {None}):
+        # rows of figures beside words about 复议 and 诉讼, but no outcome
+        # (结果维持 … 总计) and no proceeding printed anywhere: a list or an
+        # index that mentions the section, not table 4
+        result.found = False
+        result.notes.append(Note("review_litigation", None, NO_FIGURES,
+                                 "no table-4 header (结果维持 … 总计) above the rows of numbers"))
+        return result
     result.notes.append(Note("review_litigation", None, AMBIGUOUS_ROWS,
                              f"{len(value_rows)} rows of numbers, cannot tell which is which"))
     for proceeding in PROCEEDINGS:

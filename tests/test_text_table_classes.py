@@ -873,3 +873,20 @@ def test_pipe_rows_two_metric_cells_wrapped_over_the_header_lines():
     assert res.cells == {("art20_6", "administrative_penalty"): ["", "29", "3479"],
                          ("art20_6", "administrative_coercion"): ["600", "15", "273"]}
     assert not res.notes
+
+
+def test_rows_of_numbers_beside_words_about_review_without_its_header_are_no_table4():
+    # a crawl's index file lists reports in a pipe table and mentions the
+    # section 「四、政府信息公开行政复议、行政诉讼情况」: rows of numbers
+    # without any outcome or proceeding printed are not table 4 (nothing
+    # found, so a file with no other table is rejected, not `invalid`)
+    from extract.layout import rows_pipe
+    from extract.tables import extract_review
+    lines = ["文件 | 年份 | 页数 | 备注 |", "a.pdf | 2023 | 5 | 含四、政府信息公开行政复议、行政诉讼情况 |",
+             "b.pdf | 2024 | 5 | 行政复议 |", "c.pdf | 2024 | 6 |  |", "d.txt | 2025 | 1 |  |"]
+    res = extract_review(rows_pipe(lines))
+    assert not res.found and [n.code for n in res.notes] == ["no_figures"]
+    # the same rows under outcome labels are table 4, rows unidentified
+    lines.insert(0, "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |")
+    res = extract_review(rows_pipe(lines))
+    assert res.found and [n.code for n in res.notes] == ["ambiguous_rows"]
