@@ -20,10 +20,11 @@ NO_FIGURES = "no_figures"            # table 4 named, but no row of figures foun
 AMBIGUOUS_ROWS = "ambiguous_rows"    # table 4: rows of figures that cannot be told apart
 BOTH_TEMPLATES = "both_templates"    # labels of both templates: no template recognised
 MIXED_TEMPLATE = "mixed_template"    # table 2 of one template, table-3 rows of the other
+NAMED_BY_NUMBER = "named_by_number"  # a table-3 row whose words name none, taken by its number in its group
 FONT_MISSING = "font_missing"        # a PDF's font is neither embedded nor installed: characters may be lost
 
 NOTE_CODES = (NOT_PLACED, PRINTED_TWICE, COLUMNS_NOT_FOUND, UNKNOWN_LABEL, NO_FIGURES, AMBIGUOUS_ROWS,
-              BOTH_TEMPLATES, MIXED_TEMPLATE, FONT_MISSING)
+              BOTH_TEMPLATES, MIXED_TEMPLATE, NAMED_BY_NUMBER, FONT_MISSING)
 
 
 @dataclass(frozen=True, slots=True)

@@ -252,6 +252,37 @@ def is_group_label(label: str) -> bool:
     return _GROUP_LABEL_RE.match(key) is not None or key in _GROUP_FRAGMENTS
 
 
+# Each group's sub-rows in the order both templates number them (1., 2., …).
+_NUMBERED_GROUPS = {
+    "不予公开": ("denied_state_secret", "denied_prohibited_by_law", "denied_three_securities",
+             "denied_third_party_rights", "denied_internal_affairs", "denied_process_information",
+             "denied_enforcement_files", "denied_administrative_query"),
+    "无法提供": ("unable_not_held", "unable_needs_creation", "unable_unclear"),
+    "不予处理": ("not_processed_petition", "not_processed_repeated", "not_processed_publication",
+             "not_processed_excessive", "not_processed_confirmation"),
+    "其他处理": ("other_no_correction", "other_unpaid_fee", "other_misc"),
+}
+_SUB_NUMBER_RE = re.compile(r"^\s*[（(]?([1-9])\s*[)）.．、]")
+
+
+def key_by_number(label: str, labels) -> str | None:
+    """The table-3 row a label names by its number under its group, where
+    its words name none (「2.其他法律行政止公开」, printed with words
+    missing, under 「（三）不予公开」): the templates number each group's
+    rows in one order.  labels: the row's labels, its group's among them
+    (the nearest group counts).  None without a number, a group, or a row
+    of that number in that group."""
+    m = _SUB_NUMBER_RE.match(label)
+    if m is None:
+        return None
+    n = int(m.group(1))
+    for group in reversed(labels):
+        rows = _NUMBERED_GROUPS.get(label_key(group))
+        if rows is not None:
+            return rows[n - 1] if n <= len(rows) else None
+    return None
+
+
 @lru_cache(maxsize=1 << 14)
 def _is_other_group(label: str) -> bool:
     return label_key(label) == "其他处理"

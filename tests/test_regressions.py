@@ -230,3 +230,32 @@ def test_table3_label_printed_with_words_missing():
     assert match_text("其他法律行政法规禁止公开") == "denied_prohibited_by_law"
     assert match_text("（六）其他处理") == "other_handling"
     assert match_text("法律行政") is None
+
+
+def test_table3_row_whose_words_name_none_taken_by_its_number_under_its_group():
+    # a row printed with words missing or misread (「5．属于三类内部信息」,
+    # 「2．需新制作的信息」): its number under its group names it, with a
+    # note saying so; never beyond the group's rows (「9．」 under
+    # 不予公开), nor where another row's words name that row
+    cells = [Cell("信息", 0, 0, colspan=2), Cell("申请人情况", 0, 2, colspan=7)] + [
+        Cell(t, 1, 2 + i) for i, t in enumerate(["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
+                                                 "其他", "总计"])]
+    body = [("（三）不予公开", "1．属于国家秘密", "1"), (None, "5．属于三类内部信息", "2"),
+            (None, "8．属于行政查询事项", "0"), (None, "9．暂缓公开事项", "4"),
+            ("（四）无法提供", "1．本机关不掌握相关政府信息", "3"), (None, "2．需新制作的信息", "6")]
+    r = 2
+    for i, (group, label, v) in enumerate(body):
+        if group:
+            cells.append(Cell(group, r + i, 0, rowspan=4 if group.endswith("公开") else 2))
+        cells += [Cell(label, r + i, 1)] + [Cell(v if c in (2, 8) else "0", r + i, c) for c in range(2, 9)]
+    table = Table(cells, r + len(body), 9)
+    result = read_requests(Document("html", [table]))
+    assert result.cells["denied_internal_affairs"] == ["2", "0", "0", "0", "0", "0", "2"]
+    assert result.cells["unable_needs_creation"] == ["6", "0", "0", "0", "0", "0", "6"]
+    assert "denied_enforcement_files" not in result.cells       # 「9．」: no ninth row in the group
+    assert sorted(n.code for n in result.notes) == ["named_by_number", "named_by_number", "unknown_label"]
+    # where another row's words name it, a row is not taken by its number
+    cells.append(Cell("属于三类内部事务信息", r + len(body), 1))
+    cells += [Cell("7", r + len(body), c) for c in range(2, 9)]
+    result = read_requests(Document("html", [Table(cells, r + len(body) + 1, 9)]))
+    assert result.cells["denied_internal_affairs"] == ["7"] * 7
