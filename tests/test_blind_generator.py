@@ -65,3 +65,26 @@ def test_old_table3_variant_prints_one_other_row_and_says_so_in_the_truth():
     assert any("其他处理" in t for t in labels) and not any("逾期未按收费通知" in t for t in labels)
     # the same draw without the variant: the plain report, unchanged
     assert plain.style.t3_rows_template is None and plain.status == "ok"
+
+
+def test_label_typo_variant_prints_a_sub_row_label_with_two_characters_missing():
+    import random
+
+    from synth.blind.content import T3_LABELS, build_t3
+    from synth.blind.report import make_report, pick_agency
+
+    class Always(random.Random):
+        def random(self):
+            return 0.0
+
+    plain = make_report(random.Random(8), pick_agency(random.Random(2)), 2021, "html", False)
+    rep = make_report(random.Random(8), pick_agency(random.Random(2)), 2021, "html", False, variants=Always(3))
+    ((row, printed),) = rep.style.label_typos.items()
+    number, words = T3_LABELS[row][2].split("#", 1)
+    got = printed.split("#", 1)[1]
+    assert printed.startswith(number + "#") and len(got) == len(words) - 2
+    assert any(words[:i] + words[i + 2:] == got for i in range(1, len(words) - 1))
+    # the truth is the plain report's: the row is still that row
+    assert rep.truth["requests"] == plain.truth["requests"] or rep.defect == "old_table3"
+    labels = [c.text for r in build_t3("2021", rep.style, rep.cell_text).grid for c in r]
+    assert not any(words in t for t in labels)

@@ -110,6 +110,9 @@ class Style:
     # the template whose table-3 rows are printed, when not the report's own:
     # real 2021-template reports that kept the 2019 table 3 (one （六）其他处理 row)
     t3_rows_template: str | None = None
+    # table-3 labels printed with words missing (row -> label as printed), as a
+    # real report printed 「2.其他法律行政止公开」
+    label_typos: dict = field(default_factory=dict)
 
 
 def q2(x: float | Decimal, places: str = "0.01") -> Decimal:
@@ -405,7 +408,7 @@ def build_t3(template: str, st: Style, cell_text: dict) -> Table:
     seen0, seen1 = False, set()
     for r in rows:
         g0, g1, lab = T3_LABELS[r]
-        label = fmt_label(lab, st)
+        label = fmt_label(st.label_typos.get(r, lab), st)
         if r in st.wrap_rows:
             label = wrap_text(label, st.wrap_parts)
         elif r in st.split_rows:

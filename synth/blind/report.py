@@ -6,7 +6,7 @@ import copy
 import random
 from dataclasses import dataclass, field
 
-from .content import (APPLICANT_COLS, APPLICANTS, PROCEEDINGS, T4_OUTCOMES, Style, Table, build_t2,
+from .content import (APPLICANT_COLS, APPLICANTS, PROCEEDINGS, T3_LABELS, T4_OUTCOMES, Style, Table, build_t2,
                       build_t3, build_t4, fmt_int, fmt_money, t3_rows, OUTCOMES)
 
 REGIONS = {
@@ -147,6 +147,8 @@ def _money_header(st: Style, template: str, rng: random.Random) -> tuple[str, st
 # row under the 2021 table 2), as two of three real Jiangsu PDFs did.
 OLD_TABLE3_SHARE = 0.06
 OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_misc")
+# Reports printing one table-3 sub-row's label with two characters missing.
+LABEL_TYPO_SHARE = 0.05
 
 
 def make_report(rng: random.Random, agency: Agency, year: int, layout: str, invalid: bool,
@@ -222,6 +224,15 @@ def make_report(rng: random.Random, agency: Agency, year: int, layout: str, inva
             req[r] = dict.fromkeys(req[r])
         invalid = True
         defect = f"{defect}+old_table3" if defect else "old_table3"
+    if variants is not None and truth["requests"] is not None and variants.random() < LABEL_TYPO_SHARE:
+        # a sub-row's label printed with two characters missing: the row is
+        # still that row (its number under its group says which)
+        rows = [r for r in t3_rows(st.t3_rows_template or template) if T3_LABELS[r][1]]
+        r = variants.choice(rows)
+        number, words = T3_LABELS[r][2].split("#", 1)
+        if len(words) >= 5:
+            at = variants.randrange(1, len(words) - 2)
+            st.label_typos[r] = f"{number}#{words[:at]}{words[at + 2:]}"
     # printed texts
     cell_text: dict = {}
     mh, unit = _money_header(st, template, rng)
@@ -322,6 +333,7 @@ def truth_entry(rep: Report, path_encoding: str | None, bom: bool) -> dict:
         "active_disclosure": copy.deepcopy(t["active_disclosure"]),
         "defect": rep.defect,
         "style": {"t4": rep.style.t4_style, "money": rep.style.money_mode, "t2_split": rep.style.t2_split,
+                  "label_typos": dict(rep.style.label_typos),
                   "wrap_rows": sorted(rep.style.wrap_rows), "ragged_rows": sorted(rep.style.ragged_rows),
                   "fullwidth": rep.style.fullwidth_digits, "thousands": rep.style.thousands},
         "province": rep.agency.province, "city": rep.agency.city, "county": rep.agency.county,
