@@ -15,7 +15,7 @@ from operator import itemgetter
 from .layout import Row
 from .patterns import CN_NUMBERING, CN_NUMERAL, DIGIT_NUMBERING, PAREN_NUMBERING, REVIEW_RE
 from .normalise import is_blank, is_empty, is_plain_figure, is_value_like, label_key, memoised, squash
-from .notes import AMBIGUOUS_ROWS, NO_FIGURES, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
+from .notes import AMBIGUOUS_ROWS, NAMED_BY_NUMBER, NO_FIGURES, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .templates import (
     ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES,
     PROCEEDINGS, REQUEST_ROWS,
@@ -262,6 +262,9 @@ _NUMBERED_GROUPS = {
              "not_processed_excessive", "not_processed_confirmation"),
     "其他处理": ("other_no_correction", "other_unpaid_fee", "other_misc"),
 }
+# Rows outside the numbered groups: a label naming one ends the group above.
+_UNGROUPED_ROWS = frozenset({"new_received", "carried_over", "granted", "partially_granted", "other_handling",
+                             "total_processed", "carried_forward"})
 _SUB_NUMBER_RE = re.compile(r"^\s*[（(]?([1-9])\s*[)）.．、]")
 
 
@@ -380,6 +383,11 @@ def extract_requests(rows: list[Row]) -> TableResult:
     carried: tuple[str | None, str] | None = None
     header_seen = False
     across_header = False     # a held row waits across a repeated header
+    # tab and pipe rows: the numbered group (不予公开, 无法提供, …) each row
+    # sits in, from the group label printed in the group's first row
+    group = None
+    group_of: dict[int, str | None] = {}
+    named_in_table: set | None = None      # the rows some label names, worked out when first needed
 
     def take(row: Row, values, key: str) -> None:
         result.found = True
@@ -414,6 +422,8 @@ def extract_requests(rows: list[Row]) -> TableResult:
             else:
                 take(row, values, completed)
             return True
+        if key is None and group_of.get(id(row)) is not None:
+            key = _named_by_number(text, group_of[id(row)])
         if key is not None:
             take(row, values, key)
         elif result.found:
@@ -421,9 +431,32 @@ def extract_requests(rows: list[Row]) -> TableResult:
                                      f"row with numbers but no known label: {' | '.join(row.cells)[:80]}"))
         return False
 
+    def _named_by_number(text: str, in_group: str) -> str | None:
+        """The row an unnamed label's number names in its group, where no
+        label of the table names that row (see key_by_number)."""
+        nonlocal named_in_table
+        numbered = key_by_number(text, (in_group,))
+        if numbered is None or numbered in result.cells:
+            return None
+        if named_in_table is None:
+            named_in_table = {match_text(label) for r in rows for label in classify_row(r.cells)[0]}
+        if numbered in named_in_table:
+            return None
+        result.notes.append(Note("requests", numbered, NAMED_BY_NUMBER,
+                                 f"label 「{text[:40]}」 names no row: taken by its number in its group"))
+        return numbered
+
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         header, opens, key, joined = _request_labels(labels)
+        if row.leading >= 0 and labels:
+            for label in labels:
+                name = label_key(label)
+                if name in _NUMBERED_GROUPS:
+                    group = name
+                elif match_text(label) in _UNGROUPED_ROWS:
+                    group = None
+            group_of[id(row)] = group
         if header:
             result.span(row)        # header rows belong to the table, not the prose
         if not printed:

@@ -913,3 +913,28 @@ def test_tab_rows_ending_in_a_tab_with_header_cells_typed_over_lines():
     # rows that do not end in a tab: each line is a row of its own
     plain = [line.rstrip("\t") for line in lines]
     assert rows_tabrow(plain)[1].cells == ["信息内容", "上一年项"]
+
+
+def test_tab_rows_table3_label_with_words_missing_taken_by_its_number_in_its_group():
+    # 「4、保护方合法权益」 (「第三」 missing) in the group 「(三)不予公开」
+    # printed in the group's first row: its number names the row; a
+    # number past the group's rows, or a row another label names, is not taken
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_requests
+    figures = "\t0\t0\t0\t0\t0\t0\t0\t"
+    lines = ["\t\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\t",
+             "三、本年度办理结果\t(一)予以公开\t\t3\t2\t0\t2\t2\t0\t9\t",
+             "\t(三)不予公开\t1、属于国家秘密" + figures,
+             "\t\t4、保护方合法权益\t1\t0\t0\t0\t0\t0\t1\t",
+             "\t\t9、暂缓公开事项" + figures,
+             "\t(四)无法提供\t1、本机关不掌握相关政府信息" + figures,
+             "\t\t2、需新制作的信息\t2\t0\t0\t0\t0\t0\t2\t",
+             "\t\t3、补正后申请内容仍不明确" + figures]
+    res = extract_requests(rows_tabrow(lines))
+    assert res.cells["denied_third_party_rights"] == ["1", "0", "0", "0", "0", "0", "1"]
+    assert res.cells["unable_needs_creation"] == ["2", "0", "0", "0", "0", "0", "2"]
+    assert sorted(n.code for n in res.notes) == ["named_by_number", "named_by_number", "unknown_label"]
+    # another row's label names the third-party row: the number takes nothing
+    lines.append("\t\t保护第三方合法权益\t5\t0\t0\t0\t0\t0\t5\t")
+    res = extract_requests(rows_tabrow(lines))
+    assert res.cells["denied_third_party_rights"] == ["5", "0", "0", "0", "0", "0", "5"]
