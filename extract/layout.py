@@ -151,9 +151,6 @@ def rows_pipe(lines: list[str], offset: int = 0, stripped: list[str] | None = No
     return rows
 
 
-_STRIP_BUT_TABS = _STRIP_CHARS.replace("\t", "")
-
-
 def rows_tabrow(lines: list[str], offset: int = 0, stripped: list[str] | None = None) -> list[Row]:
     """One row per line, cells separated by tabs (merged cells left empty).
 
@@ -162,30 +159,9 @@ def rows_tabrow(lines: list[str], offset: int = 0, stripped: list[str] | None = 
     reading it as a blank figure would shift a row that lost a cell."""
     rows = []
     split = _TAB_SPLIT_RE.split
-    stripped = stripped or strip_lines(lines)
-    # An export that ends every row with a tab (its rows of figures show
-    # it) breaks a line inside a row only where a cell's text does (a
-    # header cell typed over two lines: 「信息内容⇥上一年项」 / 「目数量⇥本年
-    # 增/减⇥处理决定」 / 「数量⇥」): such a line, with tabs but none at its
-    # end, goes on on the next line.
-    figure_rows = [line.rstrip(_STRIP_BUT_TABS) for line in lines
-                   if "\t" in line and any(map(str.isdigit, line.split("\t", 1)[1]))]
-    rows_end_with_tab = (len(figure_rows) >= 3
-                         and 10 * sum(t.endswith("\t") for t in figure_rows) >= 9 * len(figure_rows))
-    i = -1
-    while i + 1 < len(lines):
-        i += 1
-        line, text = lines[i], stripped[i]
+    for i, (line, text) in enumerate(zip(lines, stripped or strip_lines(lines))):
         if not text:
             continue
-        first = i
-        if rows_end_with_tab:
-            while ("\t" in line and not line.rstrip(_STRIP_BUT_TABS).endswith("\t")
-                   and i + 1 < len(lines) and "\t" in lines[i + 1] and stripped[i + 1]):
-                i += 1
-                line = line.rstrip(_STRIP_BUT_TABS) + lines[i].lstrip(_STRIP_BUT_TABS)
-            if i > first:
-                text = strip_lines([line])[0]
         cells = split(text)
         n = len(cells)
         while len(cells) > 1 and not cells[-1]:
@@ -194,7 +170,7 @@ def rows_tabrow(lines: list[str], offset: int = 0, stripped: list[str] | None = 
         if line[-1:] != text[-1:]:
             n += line[len(line.rstrip(_STRIP_CHARS)):].count("\t")
         leading = line[:len(line) - len(line.lstrip(_STRIP_CHARS))].count("\t") if line[:1] != text[:1] else 0
-        rows.append(Row(cells, offset + first, offset + i, None, n - len(cells), leading))
+        rows.append(Row(cells, offset + i, offset + i, None, n - len(cells), leading))
     return rows
 
 

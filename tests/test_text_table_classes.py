@@ -892,29 +892,6 @@ def test_rows_of_numbers_beside_words_about_review_without_its_header_are_no_tab
     assert res.found and [n.code for n in res.notes] == ["ambiguous_rows"]
 
 
-def test_tab_rows_ending_in_a_tab_with_header_cells_typed_over_lines():
-    # an export that ends every row with a tab, its header cells typed over
-    # two lines inside the cell: a line with tabs but none at its end goes
-    # on on the next line, so the header is one row as wide as the data
-    # rows and a blank first figure is placed
-    from extract.layout import rows_tabrow
-    from extract.tables import extract_active
-    lines = ["第二十条第（五）项\t\t\t\t", "信息内容\t上一年项", "目数量\t本年增/减\t处理决定", "数量\t",
-             "行政许可\t252\t20\t44,026\t", "其他对外管理服务事项\t389\t27\t11,015\t",
-             "第二十条第（六）项\t\t\t\t", "信息内容\t上一年项", "目数量\t本年增/减\t处理决定", "数量\t",
-             "行政处罚\t\t38\t1,371\t", "行政强制\t591\t18\t167\t"]
-    rows = rows_tabrow(lines)
-    assert rows[1].cells == ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
-    assert (rows[1].first_line, rows[1].last_line) == (1, 3)
-    res = extract_active(rows, "2019")
-    assert res.cells[("art20_6", "administrative_penalty")] == ["", "38", "1,371"]
-    assert res.cells[("art20_5", "administrative_licensing")] == ["252", "20", "44,026"]
-    assert not res.notes
-    # rows that do not end in a tab: each line is a row of its own
-    plain = [line.rstrip("\t") for line in lines]
-    assert rows_tabrow(plain)[1].cells == ["信息内容", "上一年项"]
-
-
 def test_tab_rows_table3_label_with_words_missing_taken_by_its_number_in_its_group():
     # 「4、保护方合法权益」 (「第三」 missing) in the group 「(三)不予公开」
     # printed in the group's first row: its number names the row; a
