@@ -262,6 +262,8 @@ _NUMBERED_GROUPS = {
              "not_processed_excessive", "not_processed_confirmation"),
     "其他处理": ("other_no_correction", "other_unpaid_fee", "other_misc"),
 }
+# The rows inside the numbered groups (sub-rows): their label is one cell.
+_GROUPED_ROWS = frozenset(key for rows in _NUMBERED_GROUPS.values() for key in rows)
 # Rows outside the numbered groups: a label naming one ends the group above.
 _UNGROUPED_ROWS = frozenset({"new_received", "carried_over", "granted", "partially_granted", "other_handling",
                              "total_processed", "carried_forward"})
@@ -404,6 +406,12 @@ def extract_requests(rows: list[Row]) -> TableResult:
             # stored unplaced where it stands (its note keeps its place
             # among the notes), placed by position after the table if it can be
             positional.append((key, row, len(result.notes)))
+        elif key in _GROUPED_ROWS and len(values) == width:
+            # a cell stream (no positions): a group's sub-row has its label
+            # in the innermost label column, one cell wide, so no merged label
+            # cell can stand right of it: its empty first cell is a figure
+            # printed blank (a row spanning label columns may be ragged; not so)
+            placed, note = list(values), None
         _store(result, key, placed or [None] * width, note, "requests")
 
     def settle(completion: str | None = None) -> bool:

@@ -915,3 +915,22 @@ def test_tab_rows_table3_label_with_words_missing_taken_by_its_number_in_its_gro
     lines.append("\t\t保护第三方合法权益\t5\t0\t0\t0\t0\t0\t5\t")
     res = extract_requests(rows_tabrow(lines))
     assert res.cells["denied_third_party_rights"] == ["5", "0", "0", "0", "0", "0", "5"]
+
+
+def test_cell_stream_sub_row_with_its_first_figure_printed_blank():
+    # one cell per paragraph: a group's sub-row (「2．重复申请」, its label
+    # the innermost, one cell wide) followed by a no-break space and six
+    # figures: the blank is its first figure, no merged label cell.  A row
+    # whose label spans the label columns (「（二）部分公开」) may be
+    # ragged (an empty cell beside its label): it stays unplaced.
+    from extract.tables import extract_requests
+    cells = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计",
+             "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", NB, "0", "0", "0", "0", "0", "1",
+             "（五）不予处理", "1．信访举报投诉类申请", "0", "0", "0", "0", "0", "0", "0",
+             "2．重复申请", NB, "0", "0", "0", "0", "0", "1",
+             "3．要求提供公开出版物", "0", "0", "0", "0", "0", "0", "0"]
+    res = extract_requests(rows_paragraph(_paragraphs(cells)))
+    assert res.cells["not_processed_repeated"] == ["", "0", "0", "0", "0", "0", "1"]
+    assert res.cells["not_processed_publication"] == ["0"] * 7
+    assert res.cells["partially_granted"] == [None] * 7
+    assert [n.key for n in res.notes] == ["partially_granted"]
