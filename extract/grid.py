@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .document import Cell, Document, Paragraph, Table
 from .layout import _PAGE_NUMBER_RE
 from .normalise import is_blank, label_key, squash, strip_cell
-from .notes import COLUMNS_NOT_FOUND, NAMED_BY_NUMBER, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
+from .notes import COLUMNS_NOT_FOUND, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .tables import TableResult, _is_request_header, _NUMBERED_RE, _item_of, _kind_of, _metric_candidates, \
     _names_article, _store, \
-    key_by_number, label_goes_on, match_text, _LABEL, _EMPTY, _FIGURE, strip_group_labels
+    label_goes_on, match_text, take_by_number, _LABEL, _EMPTY, _FIGURE, strip_group_labels
 from .templates import ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS
 from .units import header_money_unit
 
@@ -476,13 +476,10 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                     result.found = True
                     place(row, completed)
                 return True
-        if key is None and (numbered := key_by_number(text, row.labels)) is not None \
-                and numbered not in result.cells and numbered not in named_anywhere:
+        if key is None:
             # its words name no row (printed with words missing, misread by
-            # OCR); its number under its group does, and no other row names it
-            key = numbered
-            result.notes.append(Note("requests", key, NAMED_BY_NUMBER,
-                                     f"label 「{text[:40]}」 names no row: taken by its number in its group"))
+            # OCR); its number under its group may, where no other row names it
+            key = take_by_number(result, text, row.labels, named_anywhere)
         if key is not None:
             result.found = True
             place(row, key)
@@ -502,8 +499,8 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
     waiting: list = []      # rows placed before their grid's columns were known
     analysed = analysed or analyse(doc)
     # the rows some label of the table names: a row is never taken by its
-    # number where another row's words name it
-    named_anywhere = {k for _, _, _, rows in analysed.of_kind("requests") for r in rows for k in [r.key()] if k}
+    # number where another row's words name it (worked out when a number first asks)
+    named_anywhere = cache(lambda: {r.key() for _, _, _, rows in analysed.of_kind("requests") for r in rows})
     for ti, _, table, rows in analysed.of_kind("requests"):
         header = _Header(table.n_cols)
 

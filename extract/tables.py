@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 
 from .layout import Row
@@ -270,22 +270,31 @@ _UNGROUPED_ROWS = frozenset({"new_received", "carried_over", "granted", "partial
 _SUB_NUMBER_RE = re.compile(r"^\s*[（(]?([1-9])\s*[)）.．、]")
 
 
-def key_by_number(label: str, labels) -> str | None:
+def take_by_number(result: "TableResult", label: str, labels, named_rows) -> str | None:
     """The table-3 row a label names by its number under its group, where
     its words name none (「2.其他法律行政止公开」, printed with words
     missing, under 「（三）不予公开」): the templates number each group's
     rows in one order.  labels: the row's labels, its group's among them
-    (the nearest group counts).  None without a number, a group, or a row
-    of that number in that group."""
+    (the nearest group counts); named_rows(): the rows some label of the
+    table names, asked only when a number names a row.  None without a
+    number, a group or a row of that number in that group, and where that
+    row is read already or another label names it; otherwise the row, with
+    a note (named_by_number) on the result."""
     m = _SUB_NUMBER_RE.match(label)
     if m is None:
         return None
     n = int(m.group(1))
+    key = None
     for group in reversed(labels):
         rows = _NUMBERED_GROUPS.get(label_key(group))
         if rows is not None:
-            return rows[n - 1] if n <= len(rows) else None
-    return None
+            key = rows[n - 1] if n <= len(rows) else None
+            break
+    if key is None or key in result.cells or key in named_rows():
+        return None
+    result.notes.append(Note("requests", key, NAMED_BY_NUMBER,
+                             f"label 「{label[:40]}」 names no row: taken by its number in its group"))
+    return key
 
 
 @lru_cache(maxsize=1 << 14)
@@ -389,7 +398,8 @@ def extract_requests(rows: list[Row]) -> TableResult:
     # sits in, from the group label printed in the group's first row
     group = None
     group_of: dict[int, str | None] = {}
-    named_in_table: set | None = None      # the rows some label names, worked out when first needed
+    # the rows some label of the table names, worked out when a number first asks
+    named_in_table = cache(lambda: {match_text(label) for r in rows for label in classify_row(r.cells)[0]})
 
     def take(row: Row, values, key: str) -> None:
         result.found = True
@@ -431,28 +441,13 @@ def extract_requests(rows: list[Row]) -> TableResult:
                 take(row, values, completed)
             return True
         if key is None and group_of.get(id(row)) is not None:
-            key = _named_by_number(text, group_of[id(row)])
+            key = take_by_number(result, text, (group_of[id(row)],), named_in_table)
         if key is not None:
             take(row, values, key)
         elif result.found:
             result.notes.append(Note("requests", None, UNKNOWN_LABEL,
                                      f"row with numbers but no known label: {' | '.join(row.cells)[:80]}"))
         return False
-
-    def _named_by_number(text: str, in_group: str) -> str | None:
-        """The row an unnamed label's number names in its group, where no
-        label of the table names that row (see key_by_number)."""
-        nonlocal named_in_table
-        numbered = key_by_number(text, (in_group,))
-        if numbered is None or numbered in result.cells:
-            return None
-        if named_in_table is None:
-            named_in_table = {match_text(label) for r in rows for label in classify_row(r.cells)[0]}
-        if numbered in named_in_table:
-            return None
-        result.notes.append(Note("requests", numbered, NAMED_BY_NUMBER,
-                                 f"label 「{text[:40]}」 names no row: taken by its number in its group"))
-        return numbered
 
     for row in rows:
         labels, values, printed = classify_row(row.cells)
@@ -746,11 +741,11 @@ def _review_by_positions(rows: list[Row], row: Row) -> tuple[list[str], list[str
     for other in rows:
         if other is row:
             continue
-        found = {p: o for p, text in enumerate(_positions(other) or ())
-                 if text and _kind_of(text) == _LABEL and (o := _outcome_of(text))}
+        theirs = _positions(other) or []
+        found = {p: o for p, text in enumerate(theirs) if text and _kind_of(text) == _LABEL and (o := _outcome_of(text))}
         if not found:
             continue
-        if len(_positions(other) or ()) != len(mine) or found.keys() & outcome_at.keys():
+        if len(theirs) != len(mine) or found.keys() & outcome_at.keys():
             return None
         outcome_at.update(found)
     n = len(PROCEEDINGS) * len(OUTCOMES)
@@ -1122,8 +1117,9 @@ def _header_with_wrapped_cell(header: Row, other: Row) -> Row | None:
         return None
     if any(_item_of(t) or _names_article(t) for t in labels):
         return None
-    upper, lower = (other, header) if other.first_line < header.first_line else (header, other)
-    joined = [a + b for a, b in zip(_positions(upper), _positions(lower))]
+    above = other.first_line < header.first_line
+    upper, lower = (other, header) if above else (header, other)
+    joined = [a + b for a, b in (zip(theirs, mine) if above else zip(mine, theirs))]
     trailing = len(joined) - len(joined_cells := _rstrip_empty(joined))
     return Row(joined_cells, upper.first_line, lower.last_line, None, trailing, 0)
 
