@@ -394,8 +394,10 @@ def extract_requests(rows: list[Row]) -> TableResult:
     carried: tuple[str | None, str] | None = None
     header_seen = False
     across_header = False     # a held row waits across a repeated header
-    # tab and pipe rows: the numbered group (不予公开, 无法提供, …) each row
-    # sits in, from the group label printed in the group's first row
+    # tab and pipe rows and cell streams: the numbered group (不予公开,
+    # 无法提供, …) each row sits in, from the group label printed in the
+    # group's first row (space-aligned text prints it beside the middle of
+    # the group, so there it is not followed)
     group = None
     group_of: dict[int, str | None] = {}
     # the rows some label of the table names, worked out when a number first asks
@@ -452,7 +454,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         header, opens, key, joined = _request_labels(labels)
-        if row.leading >= 0 and labels:
+        if row.line is None and labels:
             for label in labels:
                 name = label_key(label)
                 if name in _NUMBERED_GROUPS:

@@ -917,6 +917,25 @@ def test_tab_rows_table3_label_with_words_missing_taken_by_its_number_in_its_gro
     assert res.cells["denied_third_party_rights"] == ["5", "0", "0", "0", "0", "0", "5"]
 
 
+def test_cell_stream_table3_label_with_words_missing_taken_by_its_number_in_its_group():
+    # one cell per paragraph and one cell per line: 「1．属于秘密」
+    # (「国家」 missing) in the group 「（三）不予公开」 printed in the
+    # group's first row: its number names the row, as in tab rows
+    from extract.layout import rows_paragraph, rows_tabcell
+    from extract.tables import extract_requests
+    table = [["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+             ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "7", "0", "0", "0", "0", "0", "7"],
+             ["（三）不予公开", "1．属于秘密", "2", "0", "0", "0", "0", "0", "2"],
+             ["2．其他法律行政法规禁止公开", "0", "0", "0", "0", "0", "0", "0"],
+             ["9．暂缓公开事项", "0", "0", "0", "0", "0", "0", "0"]]
+    one_per_line = [line for row in table for line in [""] + ["\t" + c for c in row]]
+    for rows in (rows_paragraph(_paragraphs([c for row in table for c in row])), rows_tabcell(one_per_line)):
+        res = extract_requests(rows)
+        assert res.cells["denied_state_secret"] == ["2", "0", "0", "0", "0", "0", "2"]
+        assert res.cells["denied_prohibited_by_law"] == ["0"] * 7
+        assert sorted(n.code for n in res.notes) == ["named_by_number", "unknown_label"]
+
+
 def test_cell_stream_sub_row_with_its_first_figure_printed_blank():
     # one cell per paragraph: a group's sub-row (「2．重复申请」, its label
     # the innermost, one cell wide) followed by a no-break space and six
