@@ -78,8 +78,13 @@ def grid_to_table(grid: Grid, label_cols: int, *, span_values: bool = False,
                     cs += 1
             rs = 1
             if not figure:
+                # down over the rows whose positions here are merged from
+                # above, not into a row of figures whose own label (left of
+                # here) spans them: 「（六）其他处理」 under the last 「（5）…」
+                # spans its label columns, the 「（5）」 cell stops above it
                 while r + rs < n_rows and all(free(r + rs, cc) for cc in range(c, c + cs)) \
-                        and (not value_row[r + rs] or c + cs <= label_cols):
+                        and (not value_row[r + rs] or c + cs <= label_cols) \
+                        and (not value_row[r + rs] or all(x is None for x in grid[r + rs][:c])):
                     rs += 1
             for dr in range(rs):
                 for dc in range(cs):

@@ -126,3 +126,25 @@ def _parse_bytes(raw: bytes, layout: str) -> ParsedReport:
         return parse_file(FileEntry(f.name, os.path.basename(f.name), len(raw), 0))
     finally:
         os.unlink(f.name)
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_documents_table3_label_spans_stop_at_a_row_with_its_own_label(template):
+    # Word's table 3: the last sub-row's label (「（5）要求行政机关确认…」)
+    # is one cell of one row; 「（六）其他处理」 and 「（七）总计」 below
+    # have labels of their own.  A sub-row's cell reaching down into them
+    # (once drawn here, cut by a page break) is no shape a real file has.
+    from synth.documents import grid_to_table
+    from synth.render import Style, grid_table3
+    for seed in range(20):
+        rng = random.Random(seed)
+        truth = make_truth(rng, template=template)
+        grid = grid_table3(truth, Style(rng, "docx"))
+        for ragged in (None, random.Random(seed)):
+            table = grid_to_table(grid, 3, ragged=ragged)
+            own_label_rows = {c.row for c in table.cells if c.text and c.col in (0, 1)
+                              and not c.text.startswith("三、") and c.row >= 3}
+            for c in table.cells:
+                if c.col == 2 and c.rowspan > 1 and c.text:
+                    below = set(range(c.row + 1, c.row + c.rowspan))
+                    assert not below & own_label_rows, (seed, c.text, c.row, c.rowspan)
