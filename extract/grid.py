@@ -21,7 +21,7 @@ from .normalise import is_blank, label_key, squash, strip_cell
 from .notes import COLUMNS_NOT_FOUND, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .tables import TableResult, _is_request_header, _NUMBERED_RE, _item_of, _kind_of, _metric_candidates, \
     _names_article, _store, \
-    label_goes_on, match_text, take_by_number, _LABEL, _EMPTY, _FIGURE, strip_group_labels
+    group_after, label_goes_on, match_text, take_by_number, _LABEL, _EMPTY, _FIGURE, strip_group_labels
 from .templates import ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES, PROCEEDINGS
 from .units import header_money_unit
 
@@ -478,8 +478,12 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                 return True
         if key is None:
             # its words name no row (printed with words missing, misread by
-            # OCR); its number under its group may, where no other row names it
-            key = take_by_number(result, text, row.labels, named_anywhere)
+            # OCR); its number under its group may, where no other row names
+            # it (the group: a label spanning the row, else the group whose
+            # label a row above printed, in grids without spans)
+            group_above = group_of.get(id(row))
+            labels = row.labels if group_above is None else (group_above, *row.labels)
+            key = take_by_number(result, text, labels, named_anywhere)
         if key is not None:
             result.found = True
             place(row, key)
@@ -501,6 +505,7 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
     # the rows some label of the table names: a row is never taken by its
     # number where another row's words name it (worked out when a number first asks)
     named_anywhere = cache(lambda: {r.key() for _, _, _, rows in analysed.of_kind("requests") for r in rows})
+    group, group_of = None, {}      # grid row -> the numbered group it sits in
     for ti, _, table, rows in analysed.of_kind("requests"):
         header = _Header(table.n_cols)
 
@@ -537,6 +542,8 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                        placed=[(a, c, row.values.get(c)) for a, c in zip(APPLICANTS, columns)] if placed else [])
 
         for row in rows:
+            if row.labels:
+                group = group_of[id(row)] = group_after(group, row.labels)
             if not row.printed and any(map(_is_request_header, row.labels)):
                 # a header row (a part's repeated header too): it names
                 # columns, and no label goes on across it

@@ -270,6 +270,21 @@ _UNGROUPED_ROWS = frozenset({"new_received", "carried_over", "granted", "partial
 _SUB_NUMBER_RE = re.compile(r"^\s*[（(]?([1-9])\s*[)）.．、]")
 
 
+def group_after(group: str | None, labels) -> str | None:
+    """The numbered group (不予公开, 无法提供, …) the rows from here sit in,
+    after a row with these labels: a group's label opens it, a label
+    naming a row outside the groups ends it.  For layouts that print a
+    group's label only in its first row (tab and pipe rows, cell
+    streams, grids without spans such as Markdown)."""
+    for label in labels:
+        name = label_key(label)
+        if name in _NUMBERED_GROUPS:
+            group = name
+        elif match_text(label) in _UNGROUPED_ROWS:
+            group = None
+    return group
+
+
 def take_by_number(result: "TableResult", label: str, labels, named_rows) -> str | None:
     """The table-3 row a label names by its number under its group, where
     its words name none (「2.其他法律行政止公开」, printed with words
@@ -455,13 +470,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
         labels, values, printed = classify_row(row.cells)
         header, opens, key, joined = _request_labels(labels)
         if row.line is None and labels:
-            for label in labels:
-                name = label_key(label)
-                if name in _NUMBERED_GROUPS:
-                    group = name
-                elif match_text(label) in _UNGROUPED_ROWS:
-                    group = None
-            group_of[id(row)] = group
+            group = group_of[id(row)] = group_after(group, labels)
         if header:
             result.span(row)        # header rows belong to the table, not the prose
         if not printed:

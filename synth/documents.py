@@ -122,6 +122,53 @@ def _split(table: Table, at: int, header_rows: int, repeat: bool) -> tuple[Table
     return Table(first, at, table.n_cols), Table(second, table.n_rows - shift, table.n_cols)
 
 
+def _break_row(table: Table, k: int, label: Cell, header_rows: int, repeat: bool) -> tuple[Table, Table]:
+    """The table broken inside row k, as Word breaks a row across pages
+    (its default, 「允许跨行断页」): the first part ends with row k and its
+    figures, its label's first half; the next page goes on (under a copy of
+    the header rows if repeat) with the rest of that label in a row of
+    empty cells, merged cells continuing there empty, then the rows after k."""
+    text = label.text
+    cut = max(1, len(text) // 2)
+    while cut < len(text) - 1 and text[cut - 1].isascii() and text[cut].isascii():
+        cut += 1        # never inside a run of Latin letters or digits
+    first, second = [], []
+    shift = k - (header_rows if repeat else 0)
+    if repeat:
+        second += [Cell(c.text, c.row, c.col, c.rowspan, c.colspan) for c in table.cells if c.row < header_rows]
+    for c in table.cells:
+        end = c.row + c.rowspan - 1
+        if c.row <= k:
+            text_here = text[:cut] if c is label else c.text
+            first.append(Cell(text_here, c.row, c.col, min(c.rowspan, k + 1 - c.row), c.colspan))
+        if c is label:
+            second.append(Cell(text[cut:], k - shift, c.col, 1, c.colspan))
+        elif c.row <= k <= end:
+            # covering row k: goes on empty on the next page (a figure's
+            # cell too: its figure was printed in the first part)
+            second.append(Cell("", k - shift, c.col, end - k + 1, c.colspan))
+        elif c.row > k:
+            second.append(Cell(c.text, c.row - shift, c.col, c.rowspan, c.colspan))
+    return Table(first, k + 1, table.n_cols), Table(second, table.n_rows - shift, table.n_cols)
+
+
+def _breakable_rows(table: Table, lo: int) -> list[tuple[int, Cell]]:
+    """Rows from lo whose own label (the cell starting in the row, nearest
+    the figures) is long enough to wrap in a narrow label column."""
+    out = []
+    for r in range(lo, table.n_rows - 1):
+        labels = [c for c in table.cells if c.row == r and c.rowspan == 1 and c.col < 3 and c.text]
+        if labels:
+            label = max(labels, key=lambda c: c.col)
+            if len(label.text) >= 10:
+                out.append((r, label))
+    return out
+
+
+# The page break the PDF writer draws there (only synthesised PDFs hold it).
+PAGE_BREAK = "\f"
+
+
 def _clean_cuts(table: Table, lo: int) -> list[int]:
     """Rows from lo above which no cell's span crosses."""
     crosses = set()
@@ -148,6 +195,15 @@ def build_document(t: Truth, layout: str, rng: random.Random) -> tuple[Document,
         if cuts:
             a, b = _split(t3, rng.choice(cuts), 3, repeat=rng.random() < 0.5)
             table3 = [a, Paragraph(rng.choice(["续表", "（续表）", "续表："])), b]
+    # drawn from a stream of its own, so that reports without it print as before
+    shapes["row_break"] = layout == "pdf" and random.Random(f"row-break|{t.agency}|{t.year}").random() < 0.3
+    if shapes["row_break"]:
+        rows = _breakable_rows(t3, 3 + 4)
+        if rows:
+            own = random.Random(f"row-break-at|{t.agency}|{t.year}")
+            k, label = own.choice(rows)
+            a, b = _break_row(t3, k, label, 3, repeat=own.random() < 0.7)
+            table3 = [a, Paragraph(PAGE_BREAK), b]
     if shapes["table4"] == "one_row":
         table4: list = [grid_to_table(grid_table4(t, st), 0)]
     else:

@@ -142,11 +142,17 @@ class _Writer:
                 header_rows += 1
         header_rows = min(header_rows, nr)
         header_h = sum(heights[:header_rows])
+        if header_h > (PAGE_H - 2 * MARGIN) / 3:
+            # no header: the first row's cells span most of the table (a
+            # part that opens with a row broken across pages, merged cells
+            # going on down); nothing is repeated on the next page
+            header_rows, header_h = 0, 0.0
         # the rows of each page
         pages: list[list[int]] = []
         cur: list[int] = []
         room = self.room()
         r = 0
+        moved = False
         while r < nr:
             end = r + 1                      # a group of rows no span cuts
             while end < nr and crosses[end]:
@@ -159,8 +165,20 @@ class _Writer:
                 continue
             if cur and any(x >= header_rows for x in cur):
                 pages.append(cur)
-            elif cur:                        # only header rows fit: move them on
-                r = 0
+            elif cur and not moved:          # only header rows fit: move them on
+                r, moved = 0, True
+            elif cur:
+                # moved already: the header and this group do not fit on a
+                # whole page together, so the group is cut under the header
+                for rr in range(r, end):
+                    if heights[rr] > room and any(x >= header_rows for x in cur):
+                        pages.append(cur)
+                        cur = list(range(header_rows))
+                        room = PAGE_H - 2 * MARGIN - header_h
+                    cur.append(rr)
+                    room -= heights[rr]
+                r = end
+                continue
             full = PAGE_H - 2 * MARGIN - (header_h if pages else 0)
             cur = list(range(header_rows)) if pages else []
             room = full
@@ -244,6 +262,8 @@ def write_pdf(doc: Document, *, rules: str = "lines", header_rows: int | None = 
     for block in doc.body:
         if isinstance(block, Table):
             w.table(block, header_rows)
+        elif block.text == "\f":       # a page break (synth.documents.PAGE_BREAK)
+            w.new_page()
         else:
             w.paragraph(block)
     return w.finish()

@@ -259,3 +259,26 @@ def test_table3_row_whose_words_name_none_taken_by_its_number_under_its_group():
     cells += [Cell("7", r + len(body), c) for c in range(2, 9)]
     result = read_requests(Document("html", [Table(cells, r + len(body) + 1, 9)]))
     assert result.cells["denied_internal_affairs"] == ["7"] * 7
+
+
+def test_markdown_table3_row_taken_by_its_number_under_the_group_printed_above():
+    # Markdown has no spans: a group's label is printed in its first row
+    # only, the rows below leave that cell empty.  「8.属于查询事项」
+    # (「行政」 missing) sits in the group 「（三）不予公开」 printed two rows
+    # above; a row naming a row outside the groups (「（七）总计」) ends it.
+    from extract.markdown import read_markdown
+    head = "| 本列数据的勾稽关系 | | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n"
+    rule = "|" + " --- |" * 9 + "\n"
+
+    def row(group, label, v):
+        return f"| {group} | {label} | " + " | ".join([v, "0", "0", "0", "0", "0", v]) + " |\n"
+    text = head + rule + row("（三）不予公开", "1．属于国家秘密", "1") + row("", "7．属于行政执法案卷", "2") \
+        + row("", "8.属于查询事项", "3") + row("（四）无法提供", "1．本机关不掌握相关政府信息", "4") \
+        + row("（七）总计", "", "5") + row("", "2.某某事项", "6")
+    result = read_requests(read_markdown(text))
+    assert result.cells["denied_administrative_query"] == ["3", "0", "0", "0", "0", "0", "3"]
+    assert result.cells["unable_not_held"] == ["4", "0", "0", "0", "0", "0", "4"]
+    # after （七）总计 no numbered group is open: 「2.某某事项」 is not
+    # taken as the second row of （四）无法提供
+    assert "unable_needs_creation" not in result.cells and result.cells["total_processed"][0] == "5"
+    assert sorted(n.code for n in result.notes) == ["named_by_number", "unknown_label"]

@@ -148,3 +148,29 @@ def test_documents_table3_label_spans_stop_at_a_row_with_its_own_label(template)
                 if c.col == 2 and c.rowspan > 1 and c.text:
                     below = set(range(c.row + 1, c.row + c.rowspan))
                     assert not below & own_label_rows, (seed, c.text, c.row, c.rowspan)
+
+
+def test_pdf_row_broken_across_pages_reads_whole(validator):
+    # Word breaks a row across pages by default: the figures and the first
+    # half of a table-3 label end one page, the rest of the label opens the
+    # next in a row of empty cells (merged cells going on there empty).
+    from synth.documents import PAGE_BREAK, build_document
+    checked = 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        truth = make_truth(rng, error_rate=0.0)
+        state = rng.getstate()
+        doc, shapes = build_document(truth, "pdf", rng)     # what render_document draws
+        if not any(getattr(b, "text", None) == PAGE_BREAK for b in doc.body):
+            continue
+        rng.setstate(state)
+        raw = render_document(truth, "pdf", rng)
+        parsed = _parse_bytes(raw, "pdf")
+        frames = build_frames([parsed])
+        assert statuses(frames["reports"], validator.validate(frames)).iloc[0] == "ok", parsed.extraction.notes
+        req = frames["requests"]
+        for row, values in truth.requests.items():
+            got = list(req[req["row"] == row].sort_values("applicant")["value"])
+            assert [None if v is None or v != v else int(v) for v in got] == values, (seed, row)
+        checked += 1
+    assert checked >= 5

@@ -6,7 +6,7 @@ import html as _html
 import io
 import random
 
-from .content import Table, expand
+from .content import Cell, Table, expand
 
 MSO_SPAN = "<span style='font-size:10.5pt;font-family:宋体;mso-ascii-font-family:\"Times New Roman\"'>"
 
@@ -265,6 +265,51 @@ def _part(M, rows, with_header: list, text_repeat: bool):
     return data, spans
 
 
+def _row_label(M, k: int):
+    """The label cell that starts in row k nearest the figures (one row high)."""
+    found = None
+    for pos in M[k]:
+        if pos and pos[1] == 0 and pos[2] == 0 and pos[0].role == "label" and pos[0].rs == 1 and pos[0].text:
+            found = pos[0]
+    return found
+
+
+def _breakable(M, header_rows: int) -> list[int]:
+    """Body rows (not the first few) whose label is long enough to wrap."""
+    out = []
+    for k in range(header_rows + 4, len(M) - 1):
+        label = _row_label(M, k)
+        if label is not None and len(label.text.replace("\x1f", "")) >= 10:
+            out.append(k)
+    return out
+
+
+def _broken_row(M, k: int):
+    """Two copies of the matrix for row k broken across pages: in the first,
+    row k's label holds its first half; in the second, row k holds the rest
+    of the label, its figure cells empty (the figures were printed above);
+    the cells merged over it from above go on there (empty on the new page)."""
+    label = _row_label(M, k)
+    text = label.text.replace("\x1f", "")
+    cut = len(text) // 2
+    while cut < len(text) - 1 and text[cut - 1].isascii() and text[cut].isascii():
+        cut += 1
+    head, rest = Cell(text[:cut], cs=label.cs, role="label"), Cell(text[cut:], cs=label.cs, role="label")
+    first = [list(row) for row in M]
+    cont = [list(row) for row in M]
+    blanks: dict = {}
+    for c, pos in enumerate(M[k]):
+        if not pos:
+            continue
+        cell, dr, dc = pos
+        if cell is label:
+            first[k][c] = (head, dr, dc)
+            cont[k][c] = (rest, dr, dc)
+        elif cell.role == "fig":
+            cont[k][c] = (blanks.setdefault(id(cell), Cell("", cs=cell.cs, role="fig")), dr, dc)
+    return first, cont
+
+
 def render_pdf(rep, rng: random.Random) -> tuple[bytes, dict]:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -274,6 +319,11 @@ def render_pdf(rep, rng: random.Random) -> tuple[bytes, dict]:
     o = {"split": rng.choice(["repeat", "xubiao", "none"]), "fs": rng.choice([7.5, 8, 9])}
     # drawn from a stream of its own, so that reports without it print as before
     o["narrow_group"] = random.Random(f"narrow-group-{rep.agency.name}-{rep.year}").random() < 0.3
+    # a row of table 3 broken across pages, as Word does by default: its
+    # figures and the first half of its label on one page, the rest of the
+    # label in a row of empty cells on the next (own stream, like the above)
+    row_break = random.Random(f"row-break-{rep.agency.name}-{rep.year}")
+    o["row_break"] = row_break.random() < 0.3 and o["split"] != "xubiao"
     ps = ParagraphStyle("b", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK", firstLineIndent=21)
     pt = ParagraphStyle("t", fontName=font, fontSize=16, leading=24, alignment=1, spaceAfter=8)
     ph = ParagraphStyle("h", fontName=font, fontSize=11.5, leading=18, spaceBefore=6)
@@ -333,7 +383,17 @@ def render_pdf(rep, rng: random.Random) -> tuple[bytes, dict]:
             nr, nc = len(M), len(M[0])
             hdr = list(range(t.header_rows))
             body = list(range(t.header_rows, nr))
-            if t.name == "requests" and o["split"] == "xubiao":
+            broken = _breakable(M, t.header_rows) if t.name == "requests" and o["row_break"] else []
+            if broken:
+                k = row_break.choice(broken)
+                first, cont = _broken_row(M, k)
+                d1, s1 = _part(first, list(range(t.header_rows, k + 1)), hdr, True)
+                story.append(rl_table(d1, s1, t, nc, 0))
+                story.append(PageBreak())
+                rep_hdr = hdr if o["split"] == "repeat" else []
+                d2, s2 = _part(cont, list(range(k, nr)), rep_hdr, False)
+                story.append(rl_table(d2, s2, t, nc, 0))
+            elif t.name == "requests" and o["split"] == "xubiao":
                 k = t.header_rows + rng.randint(6, 16)
                 d1, s1 = _part(M, list(range(t.header_rows, k)), hdr, True)
                 story.append(rl_table(d1, s1, t, nc, 0))
