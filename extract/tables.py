@@ -384,6 +384,25 @@ def _request_labels(labels: tuple[str, ...]) -> tuple[bool, bool, str | None, st
     return (header, bool(_NUMBERED_RE.match(labels[0])) or key is not None, key, "".join(labels))
 
 
+def number_between(label: str, before: str | None, after: str | None) -> str | None:
+    """The sub-row a label's number names where its group is not printed
+    beside it, from the rows read right before and after it: 「5．」 after
+    the group's fourth row, or before its sixth, is its fifth.  None unless
+    a neighbour confirms it (and none contradicts it)."""
+    m = _SUB_NUMBER_RE.match(label)
+    if m is None:
+        return None
+    n = int(m.group(1))
+    found = set()
+    for neighbour, offset in ((before, -1), (after, 1)):
+        for rows in _NUMBERED_GROUPS.values():
+            if neighbour in rows:
+                i = rows.index(neighbour) - offset      # where this row would sit
+                if i == n - 1 and 0 <= i < len(rows):
+                    found.add(rows[i])
+    return found.pop() if len(found) == 1 else None
+
+
 def extract_requests(rows: list[Row]) -> TableResult:
     """Table 3: row key -> 7 raw cells in APPLICANTS order.
 
@@ -415,6 +434,9 @@ def extract_requests(rows: list[Row]) -> TableResult:
     # the group, so there it is not followed)
     group = None
     group_of: dict[int, str | None] = {}
+    # space-aligned rows whose words name no row: (row, values, label, rows
+    # read before it, its note's place)
+    unnamed: list = []
     # the rows some label of the table names, worked out when a number first asks
     named_in_table = cache(lambda: {match_text(label) for r in rows for label in classify_row(r.cells)[0]})
 
@@ -462,6 +484,11 @@ def extract_requests(rows: list[Row]) -> TableResult:
         if key is not None:
             take(row, values, key)
         elif result.found:
+            if row.line is not None:
+                # space-aligned text prints a group's label beside the middle
+                # of its rows: its number is read against the rows around it
+                # once the table is read
+                unnamed.append((row, values, text, len(result.cells), len(result.notes)))
             result.notes.append(Note("requests", None, UNKNOWN_LABEL,
                                      f"row with numbers but no known label: {' | '.join(row.cells)[:80]}"))
         return False
@@ -541,6 +568,14 @@ def extract_requests(rows: list[Row]) -> TableResult:
             continue
         take(row, values, key)
     settle()
+    read = list(result.cells)
+    for row, values, text, at, note_at in unnamed:
+        key = number_between(text, read[at - 1] if at else None, read[at] if at < len(read) else None)
+        if key is None or key in result.cells or key in named_in_table():
+            continue
+        result.notes[note_at] = Note("requests", key, NAMED_BY_NUMBER,
+                                     f"label 「{text[:40]}」 names no row: taken by its number between its neighbours")
+        take(row, values, key)
     _place_deferred(result, guide, deferred, width, "requests")
     for key, row, at in reversed(positional):
         placed = _place_by_position(row, firsts, width)

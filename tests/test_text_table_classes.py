@@ -625,7 +625,9 @@ def test_requests_tab_and_pipe_row_first_figure_blank_placed_by_position():
 def test_requests_label_tail_after_a_page_break_and_repeated_header():
     # the row's figures before a page break, the rest of its label (「申请」)
     # after the header printed again: the row is named by the whole label;
-    # a tail that names no row leaves it unnamed (no figure is guessed in)
+    # with a tail that names no row, its words name none: its number, which
+    # both rows around it confirm (1 above, 3 below), names it, with a note;
+    # a number they do not confirm leaves it unnamed (no figure is guessed in)
     body = [ROW.format(label="  1．信访举报投诉类申请", v=7),
             ROW.format(label="  2．重复", v=4),
             "", "                                      — 2 —", "\f",
@@ -639,8 +641,12 @@ def test_requests_label_tail_after_a_page_break_and_repeated_header():
     assert res.cells["not_processed_publication"][0] == "0"
     body[body.index("  申请")] = "  事项"
     res = extract_requests(rows_spaced(_t3(body)))
-    assert "not_processed_repeated" not in res.cells
-    assert any("2．重复" in note.message for note in res.notes)
+    assert res.cells["not_processed_repeated"] == ["4", "0", "0", "0", "0", "0", "4"]
+    assert [n.code for n in res.notes if n.key == "not_processed_repeated"] == ["named_by_number"]
+    body[1] = ROW.format(label="  4．重复", v=4)
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert "not_processed_repeated" not in res.cells and "not_processed_excessive" not in res.cells
+    assert any("4．重复" in note.message for note in res.notes)
 
 
 def test_active_wrapped_header_with_its_label_column_on_another_line():
@@ -953,3 +959,21 @@ def test_cell_stream_sub_row_with_its_first_figure_printed_blank():
     assert res.cells["not_processed_publication"] == ["0"] * 7
     assert res.cells["partially_granted"] == [None] * 7
     assert [n.key for n in res.notes] == ["partially_granted"]
+
+
+def test_spaced_table3_label_with_words_missing_taken_by_its_number_between_its_neighbours():
+    # pdftotext -layout prints a group's label beside the middle of its rows,
+    # so the group of 「1．本机掌握相关」 (「关不」 missing) is not read
+    # beside it; the rows around it say which it is: the next row is the
+    # second of 无法提供.  A number its neighbours do not confirm is not taken.
+    body = [ROW.format(label="一、本年新收政府信息公开申请数量", v=5),
+            ROW.format(label="            8．属于行政查询事项", v=0),
+            ROW.format(label="（四）无法提供   1．本机掌握相关", v=2),
+            ROW.format(label="            2．没有现成信息需要另行制作", v=1),
+            ROW.format(label="            3．补正后申请内容仍不明确", v=0),
+            ROW.format(label="            5．某某某某", v=4),
+            ROW.format(label="（五）不予处理   1．信访举报投诉类申请", v=0)]
+    res = extract_requests(rows_spaced(_t3(body)))
+    assert res.cells["unable_not_held"] == ["2", "0", "0", "0", "0", "0", "2"]
+    assert res.cells["unable_needs_creation"][0] == "1"
+    assert sorted(n.code for n in res.notes) == ["named_by_number", "unknown_label"]
