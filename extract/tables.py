@@ -1230,6 +1230,11 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     header_row, grid_widths = -1, set()     # the header row's index; other widths its wrapped grid may have
     filler_rows = []      # (item, row, values, note): space-aligned rows whose last cell may be that filler
     two_lines: set[int] = set()
+    # tab rows: per article, the (leading tabs, label cells) of rows printing
+    # every figure; and rows whose first cell is empty, waiting for one
+    full_rows: dict[str, set[tuple[int, int]]] = {}
+    first_empty: list = []
+    wide_label = False
     if rows and rows[0].line is not None:
         rows, doubtful, two_lines = _join_wrapped_figures(rows)
     elif rows:
@@ -1257,6 +1262,10 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
                 continue
         if metrics:
             header = metrics
+            # an empty cell before the first metric: the label column may be
+            # two cells wide (a row's empty first cell may then be its label's)
+            first_metric = next((i for i, c in enumerate(row.cells) if _metric_candidates(c)), None)
+            wide_label = bool(first_metric) and is_empty(row.cells[first_metric - 1])
             filler_column = any(_is_marker(v) for v in values)
             grid = _header_grid(row) if row.line is None else None
             wrapped = None
@@ -1346,6 +1355,20 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             deferred.append((item, row, values, note))
             widths[item] = len(expected_metrics)
             continue
+        elif placed is None and (grid is None or grid[0] != len(expected_metrics)) and not wide_label \
+                and row.leading >= 0 \
+                and len(values) == len(expected_metrics) > 1 \
+                and is_empty(values[0]) and not any(map(is_empty, values[1:])):
+            # tab and pipe rows under a header whose grid cannot be read
+            # (typed over several lines, its metrics split): the empty first cell is a blank
+            # figure if another row of the article prints every figure from
+            # the same position (a header that shows a wider label column
+            # says otherwise, and is read by its grid above)
+            first_empty.append((item, row, values, note, header))
+            continue
+        if row.leading >= 0 and placed is not None and len(values) == len(expected_metrics) \
+                and not any(map(is_empty, values)):
+            full_rows.setdefault(article, set()).add((row.leading, len(row.cells) - len(values)))
         if row.first_line not in two_lines:
             guide.learn(row, values)
         if placed is not None and header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
@@ -1353,6 +1376,18 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             placed = [by_metric[m] for m in expected_metrics]
         _store(result, item, placed or [None] * len(expected_metrics), note, "active_disclosure")
     _place_deferred(result, guide, deferred, widths.get, "active_disclosure")
+    for item, row, values, note, row_header in first_empty:
+        # a row whose label sits where a complete row's does, with as many
+        # cells, has its figures in the same columns, the empty first one
+        # included
+        placed = None
+        if (row.leading, len(row.cells) - len(values)) in full_rows.get(item[0], ()):
+            placed, note = list(values), None
+            expected_metrics = ACTIVE_METRICS.get(template or "", {}).get(item[0]) or tuple(row_header)
+            if row_header and set(row_header) == set(expected_metrics) and len(row_header) == len(expected_metrics):
+                by_metric = dict(zip(row_header, placed))
+                placed = [by_metric[m] for m in expected_metrics]
+        _store(result, item, placed or [None] * len(values), note, "active_disclosure")
     for item, row, values, note in filler_rows:
         width = len(values)
         placed = guide.place(row, values, width + 1)       # the filler column as a column of its own

@@ -977,3 +977,22 @@ def test_spaced_table3_label_with_words_missing_taken_by_its_number_between_its_
     assert res.cells["unable_not_held"] == ["2", "0", "0", "0", "0", "0", "2"]
     assert res.cells["unable_needs_creation"][0] == "1"
     assert sorted(n.code for n in res.notes) == ["named_by_number", "unknown_label"]
+
+
+def test_tab_rows_table2_blank_first_figure_placed_by_a_complete_row_of_its_article():
+    # the header typed over several lines (its grid unreadable), a row whose
+    # first figure is blank: tab positions are printed and a merged cell
+    # prints one, so where another row of the article prints every figure
+    # from the same position, the empty first cell is a blank figure
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    lines = ["第二十条第（六）项\t\t\t\t", "信息内容\t上一年项", "目数量\t本年增/减\t处理决定",
+             "数量\t", "行政处罚\t\t38\t1,371\t", "行政强制\t591\t18\t167\t"]
+    res = extract_active(rows_tabrow(lines), "2019")
+    assert res.cells[("art20_6", "administrative_penalty")] == ["", "38", "1,371"]
+    assert res.cells[("art20_6", "administrative_coercion")] == ["591", "18", "167"]
+    assert not res.notes
+    # no complete row of the article beside it: it cannot be told from a merged label cell
+    res = extract_active(rows_tabrow(lines[:5] + ["行政强制\t\t18\t167\t"]), "2019")
+    assert res.cells[("art20_6", "administrative_penalty")] == [None] * 3
+    assert len(res.notes) == 2
