@@ -1,5 +1,6 @@
 """Generate -> extract -> compare with truth.  The bar: no report is `ok`
 with a wrong cell, whatever the layout, noise or encoding."""
+import os
 import random
 
 import pytest
@@ -54,7 +55,10 @@ def test_deliberate_errors_are_caught(corpus_result):
     assert not wrong & set(errors)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# In CI the examples are fixed (a submission must not pass or fail by the
+# draw); elsewhere each run draws new ones, to find what is not read yet.
+@settings(max_examples=40, deadline=None, derandomize=os.environ.get("CI") == "true",
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1), layout=st.sampled_from(LAYOUTS), encoding=st.sampled_from(ENCODINGS),
        ending=st.sampled_from(["lf", "crlf", "cr"]))
 def test_no_silent_errors(validator, seed, layout, encoding, ending):
@@ -83,7 +87,8 @@ def test_no_silent_errors(validator, seed, layout, encoding, ending):
         assert status == "invalid"
 
 
-@settings(max_examples=24, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=24, deadline=None, derandomize=os.environ.get("CI") == "true",
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1), layout=st.sampled_from(DOCUMENT_LAYOUTS))
 def test_no_silent_errors_in_documents(validator, seed, layout):
     """DOCX, PDF and portal pages written from the same truth, with the
