@@ -1209,6 +1209,15 @@ def _place_by_grid(row: Row, values, grid: tuple[int, int], expected: int) -> li
     return cells[:k]
 
 
+def _in_metric_order(placed: list, header, expected_metrics) -> list:
+    """A row's cells, placed in the header's column order, in the template's
+    metric order where the header names exactly the template's metrics."""
+    if header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
+        by_metric = dict(zip(header, placed))
+        return [by_metric[m] for m in expected_metrics]
+    return placed
+
+
 def extract_active(rows: list[Row], template: str | None) -> TableResult:
     """Table 2: (article, item) -> raw cells in the template's metric order.
     result.extra['money_units'] gives the unit each money column's header
@@ -1364,30 +1373,25 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             # figure if another row of the article prints every figure from
             # the same position (a header that shows a wider label column
             # says otherwise, and is read by its grid above)
-            first_empty.append((item, row, values, note, header))
+            first_empty.append((item, row, values, note, header, expected_metrics))
             continue
         if row.leading >= 0 and placed is not None and len(values) == len(expected_metrics) \
                 and not any(map(is_empty, values)):
             full_rows.setdefault(article, set()).add((row.leading, len(row.cells) - len(values)))
         if row.first_line not in two_lines:
             guide.learn(row, values)
-        if placed is not None and header and set(header) == set(expected_metrics) and len(header) == len(expected_metrics):
-            by_metric = dict(zip(header, placed))
-            placed = [by_metric[m] for m in expected_metrics]
+        if placed is not None:
+            placed = _in_metric_order(placed, header, expected_metrics)
         _store(result, item, placed or [None] * len(expected_metrics), note, "active_disclosure")
     _place_deferred(result, guide, deferred, widths.get, "active_disclosure")
-    for item, row, values, note, row_header in first_empty:
+    for item, row, values, note, row_header, expected_metrics in first_empty:
         # a row whose label sits where a complete row's does, with as many
         # cells, has its figures in the same columns, the empty first one
         # included
         placed = None
         if (row.leading, len(row.cells) - len(values)) in full_rows.get(item[0], ()):
-            placed, note = list(values), None
-            expected_metrics = ACTIVE_METRICS.get(template or "", {}).get(item[0]) or tuple(row_header)
-            if row_header and set(row_header) == set(expected_metrics) and len(row_header) == len(expected_metrics):
-                by_metric = dict(zip(row_header, placed))
-                placed = [by_metric[m] for m in expected_metrics]
-        _store(result, item, placed or [None] * len(values), note, "active_disclosure")
+            placed, note = _in_metric_order(list(values), row_header, expected_metrics), None
+        _store(result, item, placed or [None] * len(expected_metrics), note, "active_disclosure")
     for item, row, values, note in filler_rows:
         width = len(values)
         placed = guide.place(row, values, width + 1)       # the filler column as a column of its own
