@@ -149,6 +149,22 @@ class _Writer:
             header_rows, header_h = 0, 0.0
         # the rows of each page
         pages: list[list[int]] = []
+
+        def cut_by_rows(r: int, end: int, cur: list[int], room: float, full: float, may_end) -> tuple[list, float]:
+            """Rows r..end-1 onto the current page and on, a new page (under
+            the header rows) wherever a row does not fit and may_end(cur)."""
+            for rr in range(r, end):
+                if heights[rr] > room and may_end(cur):
+                    pages.append(cur)
+                    cur = list(range(header_rows))
+                    room = full
+                cur.append(rr)
+                room -= heights[rr]
+            return cur, room
+
+        def has_body(rows: list[int]) -> bool:
+            return any(x >= header_rows for x in rows)
+
         cur: list[int] = []
         room = self.room()
         r = 0
@@ -163,33 +179,21 @@ class _Writer:
                 room -= group_h
                 r = end
                 continue
-            if cur and any(x >= header_rows for x in cur):
+            if cur and has_body(cur):
                 pages.append(cur)
             elif cur and not moved:          # only header rows fit: move them on
                 r, moved = 0, True
             elif cur:
                 # moved already: the header and this group do not fit on a
                 # whole page together, so the group is cut under the header
-                for rr in range(r, end):
-                    if heights[rr] > room and any(x >= header_rows for x in cur):
-                        pages.append(cur)
-                        cur = list(range(header_rows))
-                        room = PAGE_H - 2 * MARGIN - header_h
-                    cur.append(rr)
-                    room -= heights[rr]
+                cur, room = cut_by_rows(r, end, cur, room, PAGE_H - 2 * MARGIN - header_h, has_body)
                 r = end
                 continue
             full = PAGE_H - 2 * MARGIN - (header_h if pages else 0)
             cur = list(range(header_rows)) if pages else []
             room = full
             if group_h > full:               # a group longer than a page: cut it by rows
-                for rr in range(r, end):
-                    if heights[rr] > room and cur:
-                        pages.append(cur)
-                        cur = list(range(header_rows))
-                        room = full
-                    cur.append(rr)
-                    room -= heights[rr]
+                cur, room = cut_by_rows(r, end, cur, room, full, bool)
                 r = end
         if cur:
             pages.append(cur)
