@@ -28,6 +28,7 @@ from extract.document import Cell, Document, Paragraph, Table
 from extract.templates import PROCEEDINGS
 
 from .model import Truth
+from .pdf_writer import PAGE_BREAK
 from .render import (
     SECTION_TITLES, Grid, Style, _is_value_row, _looks_number, grid_table2, grid_table3, grid_table4, report_parts,
 )
@@ -83,8 +84,8 @@ def grid_to_table(grid: Grid, label_cols: int, *, span_values: bool = False,
                 # here) spans them: 「（六）其他处理」 under the last 「（5）…」
                 # spans its label columns, the 「（5）」 cell stops above it
                 while r + rs < n_rows and all(free(r + rs, cc) for cc in range(c, c + cs)) \
-                        and (not value_row[r + rs] or c + cs <= label_cols) \
-                        and (not value_row[r + rs] or all(x is None for x in grid[r + rs][:c])):
+                        and (not value_row[r + rs]
+                             or (c + cs <= label_cols and all(x is None for x in grid[r + rs][:c]))):
                     rs += 1
             for dr in range(rs):
                 for dc in range(cs):
@@ -112,12 +113,17 @@ def _fill_table2(grid: Grid, shape: str, st: Style) -> Grid:
     return out
 
 
+def _header_copy(table: Table, header_rows: int) -> list[Cell]:
+    """The header rows' cells, copied for a part that repeats them."""
+    return [Cell(c.text, c.row, c.col, c.rowspan, c.colspan) for c in table.cells if c.row < header_rows]
+
+
 def _split(table: Table, at: int, header_rows: int, repeat: bool) -> tuple[Table, Table]:
     """The table cut above row `at` (no cell crosses it): the rows before,
     and the rows from there, under a copy of the header rows if repeat."""
     first = [Cell(c.text, c.row, c.col, c.rowspan, c.colspan) for c in table.cells if c.row < at]
     shift = at - (header_rows if repeat else 0)
-    second = [Cell(c.text, c.row, c.col, c.rowspan, c.colspan) for c in table.cells if c.row < header_rows] if repeat else []
+    second = _header_copy(table, header_rows) if repeat else []
     second += [Cell(c.text, c.row - shift, c.col, c.rowspan, c.colspan) for c in table.cells if c.row >= at]
     return Table(first, at, table.n_cols), Table(second, table.n_rows - shift, table.n_cols)
 
@@ -132,10 +138,9 @@ def _break_row(table: Table, k: int, label: Cell, header_rows: int, repeat: bool
     cut = max(1, len(text) // 2)
     while cut < len(text) - 1 and text[cut - 1].isascii() and text[cut].isascii():
         cut += 1        # never inside a run of Latin letters or digits
-    first, second = [], []
+    first = []
     shift = k - (header_rows if repeat else 0)
-    if repeat:
-        second += [Cell(c.text, c.row, c.col, c.rowspan, c.colspan) for c in table.cells if c.row < header_rows]
+    second = _header_copy(table, header_rows) if repeat else []
     for c in table.cells:
         end = c.row + c.rowspan - 1
         if c.row <= k:
@@ -163,10 +168,6 @@ def _breakable_rows(table: Table, lo: int) -> list[tuple[int, Cell]]:
             if len(label.text) >= 10:
                 out.append((r, label))
     return out
-
-
-# The page break the PDF writer draws there (only synthesised PDFs hold it).
-PAGE_BREAK = "\f"
 
 
 def _clean_cuts(table: Table, lo: int) -> list[int]:

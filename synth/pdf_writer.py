@@ -18,7 +18,11 @@ import re
 
 from extract.document import Cell, Document, Paragraph, Table
 
-__all__ = ["write_pdf"]
+__all__ = ["PAGE_BREAK", "write_pdf"]
+
+# A paragraph of this text is no text: the writer starts a new page there
+# (synth.documents breaks a table row across pages with it).
+PAGE_BREAK = "\f"
 
 FONT = "STSong-Light"
 PAGE_W, PAGE_H = 595.0, 842.0
@@ -266,7 +270,7 @@ def write_pdf(doc: Document, *, rules: str = "lines", header_rows: int | None = 
     for block in doc.body:
         if isinstance(block, Table):
             w.table(block, header_rows)
-        elif block.text == "\f":       # a page break (synth.documents.PAGE_BREAK)
+        elif block.text == PAGE_BREAK:
             w.new_page()
         else:
             w.paragraph(block)
