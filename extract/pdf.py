@@ -487,6 +487,29 @@ _NO_GLYPHS_MESSAGE = ("characters drawn in a font that is neither embedded in th
                       "(Debian: fonts-noto-cjk) and run again with --full")
 
 
+_GARBLED_MESSAGE = ("PDF text layer unreadable: its characters do not map to real text (a font without a "
+                    "Unicode map, or UTF-8 written through a Latin font); re-export the PDF from its "
+                    "source document, or OCR it")
+# Characters a CJK report's text layer has no reason to hold in bulk: Latin-1
+# and Latin Extended letters (UTF-8 bytes read as Latin-1: 「æ¿å」), C1
+# controls, the private use area (glyph ids passed through), U+FFFD.
+_GARBLE_RE = re.compile("[\u0080-\u024f\ue000-\uf8ff\ufffd]")
+_CJK_RE = re.compile("[\u4e00-\u9fff]")
+
+
+def text_layer_garbled(text: str) -> bool:
+    """Whether a PDF's text layer is mojibake: hardly any CJK character and
+    at least a third of its non-blank characters garbage.  A report in
+    Chinese has CJK in nearly every line; an English or French document has
+    a few accents at most, and stays "not a report"."""
+    chars = len(text) - sum(text.count(ch) for ch in " \t\r\n\u3000")
+    if chars < 50:
+        return False
+    garbage = len(_GARBLE_RE.findall(text))
+    cjk = len(_CJK_RE.findall(text))
+    return garbage >= chars / 3 and cjk < garbage / 20
+
+
 def no_glyphs(boxes: list[tuple[float, float]]) -> bool:
     """boxes: (exact height, loose height) of a page's first CJK
     characters.  True when each exact box is a line of (next to) zero
@@ -529,6 +552,7 @@ def read_pdf(data: bytes) -> Document:
         body: list = []
         any_text = False
         glyphs_missing = False
+        sample: list[str] = []
         for index in range(n):
             try:
                 pg = pdf[index]
@@ -540,6 +564,7 @@ def read_pdf(data: bytes) -> Document:
                 if text.strip():
                     any_text = True
                     glyphs_missing = glyphs_missing or _glyphs_missing(tp, text)
+                    sample.append(text)
                 view = _view(pg)
                 hs, vs = _page_rules(pg, view)
                 if hs and vs and text.strip():
@@ -553,6 +578,8 @@ def read_pdf(data: bytes) -> Document:
                 pg.close()
         if not any_text:
             raise DocumentError("scanned_pdf", "scanned PDF: no text layer")
+        if text_layer_garbled("".join(sample)):
+            raise DocumentError("broken_document", _GARBLED_MESSAGE)
         notes = [Note("document", None, FONT_MISSING, _NO_GLYPHS_MESSAGE)] if glyphs_missing else []
         return Document(format="pdf", body=body, encoding=None, pages=n, notes=notes)
     finally:

@@ -201,6 +201,20 @@ def test_scanned_pdf():
     assert e.value.code == "scanned_pdf"
 
 
+def test_garbled_text_layer_is_rejected_with_its_reason():
+    # UTF-8 bytes drawn through a Latin font: the text layer reads 「æ¿å…」,
+    # as in PDFs a script wrote without a CJK font.  Without this check the
+    # file was "not a report", which hides why.
+    line = "政府信息公开工作年度报告 本年新收政府信息公开申请数量".encode("utf-8").decode("latin-1")
+    garbled = _canvas_pdf(lambda c: [c.drawString(72, 700 - 20 * i, line[:60]) for i in range(4)])
+    with pytest.raises(DocumentError) as e:
+        read_pdf(garbled)
+    assert e.value.code == "broken_document" and str(e.value).startswith("PDF text layer unreadable")
+    # a document in a Latin script with accents is read (and later found to be no report)
+    french = "Rapport annuel: décisions publiées, données à l'échelle régionale, été. " * 3
+    assert read_pdf(_canvas_pdf(lambda c: c.drawString(72, 700, french[:90]))).body
+
+
 def test_encrypted_pdf():
     from reportlab.lib import pdfencrypt
     data = _canvas_pdf(lambda c: c.drawString(72, 700, "hello"),
