@@ -876,7 +876,11 @@ def _review_outcome_rows(rows: list[Row]) -> dict | None:
         while len(figures) > 1 and is_empty(figures[-1]):
             figures.pop()
         # a line beside its outcome printing only a no-figure marker (or
-        # nothing in a cell stream) is a blank figure, not a header
+        # nothing: an empty cell of a cell stream, or a blank that
+        # space-aligned text leaves out) is a blank figure, not a header;
+        # the groups of five below confirm the shape
+        if not printed and not figures and sum(o is not None for o in outcomes) == 1:
+            figures = [""]
         figure_line = printed or (outcome is not None and len(figures) == 1)
         if figure_line:
             if outcome is None or len(figures) != 1:
@@ -1007,6 +1011,14 @@ _CUT_NUMBER_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
 _UNIT_FRAGMENTS = frozenset({"元", "万元", "亿元", "万", "（元）", "(元)", "（万元）", "(万元)"})
 
 
+def _figure_cells(cells: list[str], values: tuple, printed: bool) -> list[int]:
+    """The figure cells of a row: its value cells, or an amount cut after
+    its decimal point (「２５２３３．」 reads as no number, so as a label)."""
+    if printed:
+        return list(range(len(cells) - len(values), len(cells)))
+    return [j for j, c in enumerate(cells) if _CUT_NUMBER_RE.fullmatch(squash(c))]
+
+
 def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], dict[int, str], set[int]]:
     """Space-aligned text: a figure too wide for its column goes on below
     it (「６５１１９０」 over 「００元」).  A line of figures alone (no label)
@@ -1040,9 +1052,17 @@ def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], dict[int, str], s
             if (printed and not labels) or all(c in _UNIT_FRAGMENTS or _DECIMALS_RE.fullmatch(squash(c))
                                                for c in row.cells):
                 p_labels, p_values, p_printed = classify_row(prev.cells)
-                p_spans = prev.spans[len(prev.cells) - len(p_values):] if p_printed else []
-                if any(pl < right and left < pr for left, right in row.spans for pl, pr in p_spans):
+                under = [j for j in _figure_cells(prev.cells, p_values, p_printed)
+                         if any(prev.spans[j][0] < right and left < prev.spans[j][1] for left, right in row.spans)]
+                if under:
                     doubtful[prev.first_line] = "a line of figures under one of its figures past a page break or blank lines"
+                if any(_CUT_NUMBER_RE.fullmatch(squash(prev.cells[j])) for j in under):
+                    # an amount cut after its decimal point (「６４４７３．」, the
+                    # rest on the next page): this line holds its end, or
+                    # another row's figures; read as the row's figures it
+                    # would give a wrong amount
+                    doubtful[row.first_line] = ("its figures lie under an amount cut on the line above it "
+                                                "(past a page break or blank lines)")
         elif (prev is not None and row.line is not None and prev.line is not None
                 and row.first_line - prev.last_line <= 2):
             labels, values, printed = classify_row(row.cells)
@@ -1051,10 +1071,7 @@ def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], dict[int, str], s
             fragment = figures or (
                 # the unit alone went on below the amount
                 all(c in _UNIT_FRAGMENTS or _DECIMALS_RE.fullmatch(squash(c)) for c in row.cells))
-            # figures of the row above: its value cells, or an amount cut
-            # after its decimal point (「２５２３３．」 reads as no number)
-            figure_cells = ([j for j in range(len(prev.cells) - len(p_values), len(prev.cells))] if p_printed
-                            else [j for j, c in enumerate(prev.cells) if _CUT_NUMBER_RE.fullmatch(squash(c))])
+            figure_cells = _figure_cells(prev.cells, p_values, p_printed)
             if fragment and figure_cells:
                 spans, p_spans = row.spans, prev.spans
                 targets, under = [], False

@@ -996,3 +996,36 @@ def test_tab_rows_table2_blank_first_figure_placed_by_a_complete_row_of_its_arti
     res = extract_active(rows_tabrow(lines[:5] + ["行政强制\t\t18\t167\t"]), "2019")
     assert res.cells[("art20_6", "administrative_penalty")] == [None] * 3
     assert len(res.notes) == 2
+
+
+def test_spaced_amount_cut_after_its_decimal_point_by_a_page_break_beside_a_lower_cell():
+    # the procurement row broken by the page: 「６４４７３．」 ends the page
+    # (read alone it is no number, so it sat among the labels), and the
+    # next page opens with the item count and the amount's end 「６２」.
+    # Read as the row's figures that line gave 62 万元 in a valid-looking
+    # row; the row is unread and says why
+    from extract.tables import extract_active
+    lines = ["第二十条第（九）项",
+             "    信息内容    采购项目     采购总金",
+             "                  数量       额(万元)",
+             "  政府集中采购              ６４４７３．", "",
+             "                                      1", "\f",
+             "                  ４７７            ６２", ""]
+    res = extract_active(rows_spaced(lines), "2019")
+    key = ("art20_9", "centralized_procurement")
+    assert res.cells[key] == [None, None]
+    assert any("cut on the line above" in n.message for n in res.notes)
+    # the same row on one page, its amount's end on the line below: joined
+    lines = lines[:4] + ["                  ４７７            ６２", ""]
+    assert extract_active(rows_spaced(lines), "2019").cells[key] == ["４７７", "６４４７３．６２"]
+
+
+def test_review_one_per_line_spaced_blank_figure_is_a_blank_in_its_place():
+    # space-aligned text leaves a blank figure out: 「结果维持」 alone on its
+    # line is that outcome's blank cell, not a reason to drop the table
+    lines = SPACED_T4.splitlines()
+    lines[6] = "                    结果维持"
+    res = extract_review(rows_spaced(lines))
+    assert res.cells == {"administrative_review": ["0", "0", "1", "0", "1"],
+                         "litigation_direct": ["", "0", "0", "0", "2"],
+                         "litigation_after_review": ["0", "0", "0", "1", "1"]}
