@@ -542,14 +542,15 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                        placed=[(a, c, row.values.get(c)) for a, c in zip(APPLICANTS, columns)] if placed else [])
 
         for row in rows:
-            if row.labels:
-                group = group_of[id(row)] = group_after(group, row.labels)
             if not row.printed and any(map(_is_request_header, row.labels)):
                 # a header row (a part's repeated header too): it names
-                # columns, and no label goes on across it
+                # columns, and no label goes on across it, nor does it end
+                # the group above (its 「总计」 column is no （七）总计 row)
                 _trace(trace, ti, row, "requests", "header")
                 header.add(row)
                 continue
+            if row.labels:
+                group = group_of[id(row)] = group_after(group, row.labels)
             own = row.key()
             if held is not None:
                 # the rest of a label: one label cell, nothing right of it

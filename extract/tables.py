@@ -362,6 +362,16 @@ def _is_column_name(label: str) -> bool:
     return label_key(label) in ("其他", "总计", "合计", "其他组织")
 
 
+def past_header(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """A table-3 header row's labels after its last column name: a row
+    that runs on from the header (one cell per paragraph) names its row
+    there.  「其他」 and 「总计」 in the header are applicant columns, not
+    rows (nor the end of a group)."""
+    last = max((i for i, label in enumerate(labels) if _is_request_header(label) or _is_column_name(label)),
+               default=-1)
+    return labels[last + 1:]
+
+
 @memoised(1 << 14)
 def _request_labels(labels: tuple[str, ...]) -> tuple[bool, bool, str | None, str]:
     """What extract_requests reads from a row's labels, worked out once per
@@ -370,11 +380,7 @@ def _request_labels(labels: tuple[str, ...]) -> tuple[bool, bool, str | None, st
     labels joined)."""
     header = any(map(_is_request_header, labels))
     if header:
-        # a row that runs on from the header (one cell per paragraph) names
-        # its row after the header's last column name: 「其他」 and 「总计」
-        # there are applicant columns, not rows
-        last = max(i for i, label in enumerate(labels) if _is_request_header(label) or _is_column_name(label))
-        labels = labels[last + 1:]
+        labels = past_header(labels)
     labels = strip_group_labels(labels)
     if not labels:
         return header, False, None, ""
@@ -497,7 +503,9 @@ def extract_requests(rows: list[Row]) -> TableResult:
         labels, values, printed = classify_row(row.cells)
         header, opens, key, joined = _request_labels(labels)
         if row.line is None and labels:
-            group = group_of[id(row)] = group_after(group, labels)
+            # (a header printed again after a page break keeps the group:
+            # its 「总计」 column is no （七）总计 row)
+            group = group_of[id(row)] = group_after(group, past_header(labels) if header else labels)
         if header:
             result.span(row)        # header rows belong to the table, not the prose
         if not printed:

@@ -1029,3 +1029,38 @@ def test_review_one_per_line_spaced_blank_figure_is_a_blank_in_its_place():
     assert res.cells == {"administrative_review": ["0", "0", "1", "0", "1"],
                          "litigation_direct": ["", "0", "0", "0", "2"],
                          "litigation_after_review": ["0", "0", "0", "1", "1"]}
+
+
+def test_table3_label_with_words_missing_after_a_repeated_header_keeps_its_group():
+    # table 3 split by a page, its header printed again: the header's
+    # 「总计」 column is no （七）总计 row, so the group （三）不予公开 goes on
+    # and 「6．属于四类性信息」 (「过程」 missing) is taken by its number
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_requests
+    from extract.layout import rows_tabrow
+
+    def header(r: int) -> list:
+        return [Cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", r, 0, rowspan=2, colspan=3),
+                Cell("自然人", r, 3, rowspan=2), Cell("法人或其他组织", r, 4, colspan=5), Cell("总计", r, 9, rowspan=2),
+                *[Cell(n, r + 1, 4 + i) for i, n in enumerate(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])]]
+
+    def figures(r: int, first: int) -> list:
+        return [Cell(str(first), r, 3), *[Cell("0", r, 4 + i) for i in range(5)], Cell(str(first), r, 9)]
+
+    page1 = header(0) + [Cell("三、本年度办理结果", 2, 0, rowspan=2), Cell("（三）不予公开", 2, 1, rowspan=2),
+                         Cell("4．保护第三方合法权益", 2, 2), *figures(2, 4),
+                         Cell("5．属于三类内部事务信息", 3, 2), *figures(3, 5)]
+    page2 = header(0) + [Cell("", 2, 0), Cell("", 2, 1, rowspan=2),
+                         Cell("6．属于四类性信息", 2, 2), *figures(2, 6),
+                         Cell("7．属于行政执法案卷", 3, 2), *figures(3, 7)]
+    res = read_requests(Document("pdf", [Table(page1, 4, 10), Table(page2, 4, 10)]))
+    assert res.cells["denied_process_information"] == ["6", "0", "0", "0", "0", "0", "6"]
+    assert res.cells["denied_enforcement_files"] == ["7", "0", "0", "0", "0", "0", "7"]
+    assert [n.code for n in res.notes] == ["named_by_number"]
+    # tab rows: the same header printed again between the group's rows
+    head = "\t\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\t"
+    lines = [head, "三、本年度办理结果\t(三)不予公开\t1、属于国家秘密\t1\t0\t0\t0\t0\t0\t1\t",
+             "\t\t5、属于三类内部事务信息\t5\t0\t0\t0\t0\t0\t5\t", head,
+             "\t\t6、属于四类性信息\t6\t0\t0\t0\t0\t0\t6\t"]
+    res = extract_requests(rows_tabrow(lines))
+    assert res.cells["denied_process_information"] == ["6", "0", "0", "0", "0", "0", "6"]
