@@ -874,8 +874,7 @@ def _review_outcome_rows(rows: list[Row]) -> dict | None:
     groups: list[dict] = []
     pending = None
     pending_text: list[str] = []
-    for row in rows:
-        labels, values, printed = classify_row(row.cells)
+    for labels, values, printed in (part for row in rows for part in _outcome_parts(row.cells)):
         named = next(filter(None, map(_proceeding_named, labels)), None)
         outcomes = list(map(_outcome_of, labels))
         outcome = next(filter(None, outcomes), None)
@@ -925,6 +924,24 @@ def _review_outcome_rows(rows: list[Row]) -> dict | None:
         return None
     found = {next(iter(g["names"])): [g["cells"][o] for o in OUTCOMES] for g in groups}
     return found if set(found) == set(PROCEEDINGS) else None
+
+
+def _outcome_parts(cells: list[str]) -> list[tuple]:
+    """A row of table 4 printed one figure per line, classified; a row
+    holding several outcomes each followed by its cells is split at them.
+    A cell stream runs a blank figure's outcome into the next line
+    (「结果维持」「 」「 」「结果纠正」「0」): each outcome takes the cells after
+    it, the blank ones included.  Kept whole unless every part has one
+    outcome and at most one figure."""
+    at = [i for i, c in enumerate(cells) if c.strip() and _outcome_of(c) and _kind_of(c) == _LABEL]
+    whole = [classify_row(cells)]
+    if len(at) < 2:
+        return whole
+    parts = [classify_row(cells[a:b]) for a, b in zip([0, *at[1:]], [*at[1:], len(cells)])]
+    for labels, values, _ in parts:
+        if sum(_outcome_of(label) is not None for label in labels) != 1 or sum(not is_empty(v) for v in values) > 1:
+            return whole
+    return parts
 
 
 def _proceeding_in(text: str) -> str | None:

@@ -1064,3 +1064,20 @@ def test_table3_label_with_words_missing_after_a_repeated_header_keeps_its_group
              "\t\t6、属于四类性信息\t6\t0\t0\t0\t0\t0\t6\t"]
     res = extract_requests(rows_tabrow(lines))
     assert res.cells["denied_process_information"] == ["6", "0", "0", "0", "0", "0", "6"]
+
+
+def test_review_one_per_line_cell_stream_blank_figure_runs_two_outcomes_into_one_row():
+    # one cell per paragraph: 「结果维持」 with a blank figure (and the
+    # merged cell's blank after it) runs into 「结果纠正」「0」 as one row;
+    # each outcome takes the cells after it
+    cells = ["类别", "数量"]
+    for name in ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"):
+        for i, (label, v) in enumerate(zip(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+                                           ["3", "0", "0", "1", "4"])):
+            if name == "行政诉讼（复议后起诉）" and label == "结果维持":
+                v = " "
+            cells += ([name] if i == 0 else []) + [label, v] + ([" "] if label != "总计" else [])
+    res = extract_review(rows_paragraph(_paragraphs(cells)))
+    assert res.cells == {"administrative_review": ["3", "0", "0", "1", "4"],
+                         "litigation_direct": ["3", "0", "0", "1", "4"],
+                         "litigation_after_review": ["", "0", "0", "1", "4"]}
