@@ -245,13 +245,29 @@ def _template_marks(cell: str) -> int:
     return sum(1 << (_MARK_BITS * i) for i, p in enumerate(TEMPLATE_MARKERS.values()) if p.search(key))
 
 
-def detect_template(table2_cells, request_rows: set[str]) -> tuple[str | None, list[Note]]:
+def detect_template(table2_cells, request_rows: set[str], year: int | None = None) -> tuple[str | None, list[Note]]:
     """Which template the tables follow, from labels only one template
-    prints (table 2's cells, table 3's rows).  table2_cells: any iterable."""
+    prints (table 2's cells, table 3's rows).  table2_cells: any iterable.
+
+    Table 2 decides; table 3 differs between the templates only in its
+    （六） rows.  When no table 2 is read and those rows are the other
+    template's than the report's year uses (a body that kept its old table
+    3, its table 2 missing), the year's template is taken, as the templates
+    are defined by year, and the rows it lacks are noted."""
     total = sum(map(_template_marks, table2_cells))
     marks = [(total >> (_MARK_BITS * i)) & _MARK_FIELD for i in range(len(TEMPLATE_MARKERS))]
     votes = {t: n + sum(2 for r in TEMPLATE_ROWS[t] if r in request_rows)
              for (t, n) in zip(TEMPLATE_MARKERS, marks)}
+    if year is not None and not any(marks):
+        by_year = "2021" if year >= 2021 else "2019"
+        voted = [t for t, v in votes.items() if v]
+        if voted and voted != [by_year]:
+            printed = [r for t in voted for r in TEMPLATE_ROWS[t] if r in request_rows]
+            absent = [r for r in TEMPLATE_ROWS[by_year] if r not in request_rows]
+            return by_year, [Note("template", None, MIXED_TEMPLATE,
+                                  f"no table 2 read; the report's year ({year}) uses the {by_year} template, "
+                                  f"table 3 prints the other template's row{'s' * (len(printed) > 1)} "
+                                  f"{', '.join(printed)}" + (f" instead of {', '.join(absent)}" if absent else ""))]
     if votes["2019"] and votes["2021"]:
         in_table2 = [t for t, n in zip(TEMPLATE_MARKERS, marks) if n]
         if len(in_table2) == 1:
@@ -382,7 +398,11 @@ def extract_document(doc: Document) -> ReportExtraction:
     table2_cells = grid.table_cells_text(doc, "active", analysed) if grids else []
     if not table2_cells:
         table2_cells = filter(None, chain.from_iterable(row.cells for row in rows_of(2)))
-    template, notes = detect_template(table2_cells, set(requests.cells))
+    first_section = sections[0].first_line if sections else min(len(lines), 10)
+    title, agency = find_title_and_agency(lines, stripped, first_section)
+    head_end = by_number[2].first_line if 2 in by_number else min(len(lines), 40)
+    year = find_year(text, lines[:head_end], title)
+    template, notes = detect_template(table2_cells, set(requests.cells), year)
     active = grid.read_active(doc, template, analysed) if grids else None
     if active is None or not active.found:
         active = tables.extract_active(rows_of(2), template)
@@ -390,11 +410,6 @@ def extract_document(doc: Document) -> ReportExtraction:
     if review is None or not review.found:
         review = tables.extract_review(rows_of(4))
     notes += doc.notes + active.notes + requests.notes + review.notes
-
-    first_section = sections[0].first_line if sections else min(len(lines), 10)
-    title, agency = find_title_and_agency(lines, stripped, first_section)
-    head_end = by_number[2].first_line if 2 in by_number else min(len(lines), 40)
-    year = find_year(text, lines[:head_end], title)
 
     if not (active.found or requests.found or review.found):
         glued = _cells_run_together(text)

@@ -222,6 +222,25 @@ def test_table2_of_2021_with_table3_other_handling_as_the_2019_template_prints_i
     assert act.loc[("normative_documents", "in_force"), "value"] == 20
 
 
+def test_old_table3_without_table2_takes_the_template_of_the_reports_year():
+    # the same old table 3 in a 2023 report whose table 2 is missing: no
+    # table 2 to tell, so the year's template (2021), not the one the
+    # （六） row suggests; the 2021 rows are absent and noted
+    from extract.report import detect_template
+
+    no_table2 = MIXED_TEMPLATE_MD.replace(MIXED_TEMPLATE_MD[MIXED_TEMPLATE_MD.index("| 第二十条"):
+                                                           MIXED_TEMPLATE_MD.index("## 三、")], "")
+    e = extract_report(no_table2)
+    assert e.active is None and e.year == 2023 and e.template == "2021"
+    note = next(n for n in e.notes if n.table == "template")
+    assert note.code == "mixed_template" and "instead of other_no_correction" in note.message
+    assert e.requests["other_handling"] == ["2", "0", "0", "0", "0", "0", "2"]
+    # with its table 2, or in a 2020 report, the row's template stands
+    assert detect_template([], {"other_handling"}, 2020) == ("2019", [])
+    assert detect_template([], {"other_handling"}, None) == ("2019", [])
+    assert detect_template(["本年新制作数量"], {"other_handling"}, 2023) == ("2019", [])
+
+
 def test_table3_label_printed_with_words_missing():
     # a real 2023 report prints 「2.其他法律行政止公开」 (「法规禁」 dropped):
     # only one row's label starts 其他法律行政; nothing else matches it
