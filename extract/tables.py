@@ -765,19 +765,27 @@ def _review_by_header_columns(rows: list[Row], row: Row, values) -> tuple[list[s
     labels.sort()
     outcomes = [o for _, o in labels]
     labels = [span for span, _ in labels]
-    if any(a[1] > b[0] for a, b in zip(labels, labels[1:])):
-        return None
     if any(sorted(outcomes[i:i + 5]) != sorted(OUTCOMES) for i in range(0, n, 5)):
         return None
-    spans = row.spans[len(row.cells) - len(values):]
-    placed: list[str] = [""] * n
+    placed = _under_labels(labels, values, row.spans[len(row.cells) - len(values):])
+    return (placed, outcomes) if placed is not None else None
+
+
+def _under_labels(labels: list[tuple[int, int]], values, spans) -> list[str] | None:
+    """Space-aligned figures placed under header labels (their spans, left
+    to right, none overlapping): each figure under the one label its text
+    overlaps, each a different one, in order; labels with no figure under
+    them are blanks.  None when a figure overlaps no label or two."""
+    if any(a[1] > b[0] for a, b in zip(labels, labels[1:])):
+        return None
+    placed: list[str] = [""] * len(labels)
     last = -1
     for value, (left, right) in zip(values, spans):
         over = [i for i, (l, r) in enumerate(labels) if l < right and left < r]
         if len(over) != 1 or over[0] <= last:
             return None
         placed[over[0]], last = value, over[0]
-    return placed, outcomes
+    return placed
 
 
 def _review_by_positions(rows: list[Row], row: Row) -> tuple[list[str], list[str]] | None:
@@ -836,6 +844,7 @@ def _review_small_tables(rows: list[Row]) -> dict | None:
     context = None
     header: list[str] | None = None
     width = 0       # the header's cells, when it is the five outcomes alone (tab rows: with the line's end)
+    header_spans: list[tuple[int, int]] | None = None     # space-aligned: where the header prints each outcome
     for row in rows:
         labels, values, printed = classify_row(row.cells)
         named = next(filter(None, map(_proceeding_named, labels)), None)
@@ -846,6 +855,8 @@ def _review_small_tables(rows: list[Row]) -> dict | None:
             if len(outcomes) == 5 and set(outcomes) == set(OUTCOMES):
                 header = outcomes
                 width = len(row.cells) + row.trailing if len(row.cells) == 5 else 0
+                header_spans = ([span for cell, span in zip(row.cells, row.spans) if _outcome_of(cell)]
+                                if row.line is not None else None)
             continue
         proceeding = named or context
         if (len(values) < 5 and row.trailing and not labels
@@ -853,6 +864,11 @@ def _review_small_tables(rows: list[Row]) -> dict | None:
             # a tab row as wide as its header: the empty last cells the
             # line's end dropped are blanks
             values = (*values, *[""] * (5 - len(values)))
+        elif len(values) < 5 and not labels and row.line is not None and header_spans is not None:
+            # space-aligned: a blank prints nothing; each figure sits under
+            # the one outcome its text overlaps
+            under = _under_labels(header_spans, values, row.spans[len(row.cells) - len(values):])
+            values = tuple(under) if under is not None else values
         if proceeding is None or header is None or len(values) != 5 or proceeding in found:
             return None
         found[proceeding] = _reorder(list(values), header)

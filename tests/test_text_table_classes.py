@@ -1081,3 +1081,19 @@ def test_review_one_per_line_cell_stream_blank_figure_runs_two_outcomes_into_one
     assert res.cells == {"administrative_review": ["3", "0", "0", "1", "4"],
                          "litigation_direct": ["3", "0", "0", "1", "4"],
                          "litigation_after_review": ["", "0", "0", "1", "4"]}
+
+
+def test_review_small_tables_spaced_blank_figure_placed_under_its_outcome():
+    # three small tables, space-aligned: a blank prints nothing, so the row
+    # has four figures; each sits under the outcome its text overlaps
+    block = ["  结果维持   结果纠正   其他结果   尚未审结   总计", ""]
+    lines = (["（一）行政复议"] + block + ["         0          1          0                 1", ""]
+             + ["（二）行政诉讼（未经复议直接起诉）"] + block + ["         0          0          0          1      1", ""]
+             + ["（三）行政诉讼（复议后起诉）"] + block + ["         0          1          0          0      1", ""])
+    res = extract_review(rows_spaced(lines))
+    assert res.cells == {"administrative_review": ["0", "1", "0", "", "1"],
+                         "litigation_direct": ["0", "0", "0", "1", "1"],
+                         "litigation_after_review": ["0", "1", "0", "0", "1"]}
+    # a figure between two outcomes: the table is not read
+    lines[3] = " " * 9 + "0" + " " * 10 + "1" + " " * 12 + "7" + " " * 14 + "1"      # 「7」 at column 33
+    assert all(v == [None] * 5 for v in extract_review(rows_spaced(lines)).cells.values())
