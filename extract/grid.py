@@ -415,6 +415,11 @@ def _place_positional(values: dict[int, str | None], expected: int) -> tuple[lis
     positions; trailing printed fillers (「/」「——」 in a column the row does not
     have) may be dropped."""
     cells = [values[i] for i in sorted(values)]
+    if len(cells) > expected and cells[0] == "" and cells[-1] is not None and is_blank(cells[-1]):
+        # an empty cell first and a droppable one last: which is surplus
+        # decides every column (「」 0 … 0 「无」 is a blank first figure
+        # and a total of 无, or six zeros and a blank total)
+        return None, f"{len(cells)} cells for {expected} columns: empty first, {cells[-1] or 'empty'} last, either may be surplus"
     while len(cells) > expected and cells[-1] is not None and (cells[-1] == "" or is_blank(cells[-1])):
         cells.pop()
     while len(cells) > expected and cells[-1] is None:

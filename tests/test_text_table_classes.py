@@ -1097,3 +1097,26 @@ def test_review_small_tables_spaced_blank_figure_placed_under_its_outcome():
     # a figure between two outcomes: the table is not read
     lines[3] = " " * 9 + "0" + " " * 10 + "1" + " " * 12 + "7" + " " * 14 + "1"      # 「7」 at column 33
     assert all(v == [None] * 5 for v in extract_review(rows_spaced(lines)).cells.values())
+
+
+def test_grid_part_without_header_label_not_spanning_and_a_marker_last_is_not_shifted():
+    # table 3 continued without its header (placed by position): the last
+    # row's label cell spans two of the three label columns, so an empty
+    # cell precedes its figures, and its total prints 「无」.  Dropping the
+    # 无 as a filler shifted the row (a blank first figure, 0 as total);
+    # the columns the grid's other rows used place it
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_requests
+    cells = [Cell("三、本年度办理结果", 0, 0), Cell("（七）总计", 0, 1, colspan=2)]
+    cells += [Cell(v, 0, 3 + i) for i, v in enumerate("1000001")]
+    cells += [Cell("四、结转下年度继续办理", 1, 0, colspan=2), Cell("", 1, 2)]
+    cells += [Cell(v, 1, 3 + i) for i, v in enumerate(["0", "0", "0", "0", "0", "0", "无"])]
+    res = read_requests(Document("pdf", [Table(cells, 2, 10)]))
+    assert res.cells["total_processed"] == list("1000001")
+    assert res.cells["carried_forward"] == ["0", "0", "0", "0", "0", "0", "无"]
+    # alone in its grid, with no other row's columns to go by: not placed
+    alone = [c for c in cells if c.row == 1]
+    for c in alone:
+        c.row = 0
+    res = read_requests(Document("pdf", [Table(alone, 1, 10)]))
+    assert res.cells["carried_forward"] == [None] * 7 and "either may be surplus" in res.notes[0].message
