@@ -1150,8 +1150,9 @@ def _header_grid(row: Row) -> tuple[int, int] | None:
     """The grid a table-2 header row prints, when its label column is one
     cell (「信息内容」, a label naming no metric) and each next cell names
     a metric: (the number of metrics, the grid's width in cells).  The
-    width counts the empty cells after the metrics (and, in tab rows, those
-    dropped at the line's end); in a cell stream the header runs on into
+    width counts the empty cells after the metrics, and those printing a
+    filler (「——」, 「/」 over a column the article does not have), and in
+    tab rows those dropped at the line's end; in a cell stream the header runs on into
     the first row, whose label ends it.  A heading before 「信息内容」 in a
     cell stream belongs to no column.  None when the label column may be
     wider (an empty cell before the metrics) or a cell names no metric."""
@@ -1163,7 +1164,7 @@ def _header_grid(row: Row) -> tuple[int, int] | None:
     while end < len(cells) and _metric_candidates(cells[end]):
         end += 1
     k = end - first
-    while end < len(cells) and is_empty(cells[end]):
+    while end < len(cells) and is_blank(cells[end]):
         end += 1
     width = end - first + 1 + (row.trailing if end == len(cells) else 0)
     return k, width
@@ -1254,7 +1255,8 @@ def _place_by_grid(row: Row, values, grid: tuple[int, int], expected: int) -> li
     each cell then sits under the header cell at its position, so an empty
     cell beside the label is a blank figure, not a merged label cell (the
     grid's label column is one cell), and in tab rows an empty last cell
-    the line's end dropped is a blank figure too.  None otherwise."""
+    the line's end dropped is a blank figure too; cells right of the
+    metrics may print a filler, as the header may.  None otherwise."""
     k, width = grid
     if k != expected or not values:
         return None
@@ -1262,7 +1264,7 @@ def _place_by_grid(row: Row, values, grid: tuple[int, int], expected: int) -> li
     if label_at < 0 or _kind_of(row.cells[label_at]) != _LABEL:
         return None
     cells = [*values, *[""] * row.trailing]
-    if 1 + len(cells) != width or not all(map(is_empty, cells[k:])):
+    if 1 + len(cells) != width or not all(map(is_blank, cells[k:])):
         return None
     return cells[:k]
 
@@ -1299,8 +1301,10 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     two_lines: set[int] = set()
     # tab rows: per article, the (leading tabs, label cells) of rows printing
     # every figure; and rows whose first cell is empty, waiting for one
-    full_rows: dict[str, set[tuple[int, int]]] = {}
+    # article -> (leading, label cells) of its rows printing every figure -> their widths in cells
+    full_rows: dict[str, dict[tuple[int, int], set[int]]] = {}
     first_empty: list = []
+    last_empty: list = []
     wide_label = False
     if rows and rows[0].line is not None:
         rows, doubtful, two_lines = _join_wrapped_figures(rows)
@@ -1433,9 +1437,18 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             # says otherwise, and is read by its grid above)
             first_empty.append((item, row, values, note, header, expected_metrics))
             continue
+        elif placed is None and (grid is None or grid[0] != len(expected_metrics)) and not wide_label \
+                and row.leading >= 0 and 0 < len(values) < len(expected_metrics) <= len(values) + row.trailing \
+                and not any(map(is_empty, values)):
+            # tab rows: the last figures blank, their empty cells dropped
+            # with the line's end; placed if a row of the article printing
+            # every figure is as wide, its label where this one's is
+            last_empty.append((item, row, values, note, header, expected_metrics))
+            continue
         if row.leading >= 0 and placed is not None and len(values) == len(expected_metrics) \
                 and not any(map(is_empty, values)):
-            full_rows.setdefault(article, set()).add((row.leading, len(row.cells) - len(values)))
+            full_rows.setdefault(article, {}).setdefault((row.leading, len(row.cells) - len(values)), set()) \
+                .add(len(row.cells) + row.trailing)
         if row.first_line not in two_lines:
             guide.learn(row, values)
         if placed is not None:
@@ -1447,8 +1460,15 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         # cells, has its figures in the same columns, the empty first one
         # included
         placed = None
-        if (row.leading, len(row.cells) - len(values)) in full_rows.get(item[0], ()):
+        if (row.leading, len(row.cells) - len(values)) in full_rows.get(item[0], {}):
             placed, note = _in_metric_order(list(values), row_header, expected_metrics), None
+        _store(result, item, placed or [None] * len(expected_metrics), note, "active_disclosure")
+    for item, row, values, note, row_header, expected_metrics in last_empty:
+        placed = None
+        widths_seen = full_rows.get(item[0], {}).get((row.leading, len(row.cells) - len(values)), ())
+        if len(row.cells) + row.trailing in widths_seen:
+            blanks = [""] * (len(expected_metrics) - len(values))
+            placed, note = _in_metric_order([*values, *blanks], row_header, expected_metrics), None
         _store(result, item, placed or [None] * len(expected_metrics), note, "active_disclosure")
     for item, row, values, note in filler_rows:
         width = len(values)

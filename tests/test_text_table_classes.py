@@ -1120,3 +1120,35 @@ def test_grid_part_without_header_label_not_spanning_and_a_marker_last_is_not_sh
         c.row = 0
     res = read_requests(Document("pdf", [Table(alone, 1, 10)]))
     assert res.cells["carried_forward"] == [None] * 7 and "either may be surplus" in res.notes[0].message
+
+
+def test_active_tab_rows_header_with_a_filler_column_places_a_blank_first_figure():
+    # the header prints 「——」 over the column its article does not have,
+    # as the row does: header and row are as wide, so the empty cell beside
+    # the label is the blank first figure
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    lines = ["第二十条第（八）项\t\t\t\t", "信息内容\t上一年项目数量\t本年增/减\t——\t", "行政事业性收费\t\t0\t——\t",
+             "第二十条第（九）项\t\t\t\t", "信息内容\t采购项目数量\t采购总金额(万元)\t——\t",
+             "政府集中采购\t\t1,736.05\t——\t"]
+    res = extract_active(rows_tabrow(lines), "2019")
+    assert res.cells[("art20_8", "administrative_fees")] == ["", "0"]
+    assert res.cells[("art20_9", "centralized_procurement")] == ["", "1,736.05"]
+    # a row one cell wider than its header: not placed by the grid
+    lines[2] = "行政事业性收费\t\t\t0\t——\t"
+    assert extract_active(rows_tabrow(lines), "2019").cells[("art20_8", "administrative_fees")] == [None, None]
+
+
+def test_active_tab_rows_last_figure_blank_under_a_wrapped_header_placed_by_a_complete_row():
+    # the header typed over lines (no grid to read); 「行政许可」's blank
+    # last figure went with the line's end.  Its sibling prints all three
+    # figures in a row as wide, its label in the same place
+    from extract.layout import rows_tabrow
+    from extract.tables import extract_active
+    lines = ["第二十条第（五）项\t\t\t\t", "信息内容\t上一年项", "目数量\t本年增/减\t处理决定", "数量\t",
+             "行政许可\t170\t-18\t\t", "其他对外管理服务事项\t69\t-25\t24,353\t"]
+    key = ("art20_5", "administrative_licensing")
+    assert extract_active(rows_tabrow(lines), "2019").cells[key] == ["170", "-18", ""]
+    # the sibling narrower (no trailing tab): nothing says where the gap is
+    lines[-1] = "其他对外管理服务事项\t69\t-25\t24,353"
+    assert extract_active(rows_tabrow(lines), "2019").cells[key] == [None, None, None]
