@@ -410,12 +410,16 @@ def _preceding_text(body: list, index: int, n: int = 2) -> str:
     return "".join(reversed(texts))
 
 
-def _place_positional(values: dict[int, str | None], expected: int) -> tuple[list | None, str | None]:
+def _place_positional(values: dict[int, str | None], expected: int,
+                      fillers: bool = False) -> tuple[list | None, str | None]:
     """Figures without named columns: they must be exactly `expected`
     positions; trailing printed fillers (「/」「——」 in a column the row does not
-    have) may be dropped."""
+    have) may be dropped.  fillers: table 2, whose rows of fewer metrics
+    print fillers in the columns they lack, so a trailing marker is one;
+    tables 3 and 4 have every column in every row, so a trailing marker
+    may be a cell, and an empty first cell makes the row ambiguous."""
     cells = [values[i] for i in sorted(values)]
-    if len(cells) > expected and cells[0] == "" and cells[-1] is not None and is_blank(cells[-1]):
+    if not fillers and len(cells) > expected and cells[0] == "" and cells[-1] is not None and is_blank(cells[-1]):
         # an empty cell first and a droppable one last: which is surplus
         # decides every column (「」 0 … 0 「无」 is a blank first figure
         # and a total of 无, or six zeros and a blank total)
@@ -745,7 +749,7 @@ def read_active(doc: Document, template: str | None, analysed: _Analysed | None 
                 units = {m: header_money_unit(header.path(by_header[m])) for m in expected if m in MONEY_METRICS}
                 how, columns = "header", [by_header[m] for m in expected]
             else:
-                placed, note = _place_positional(row.values, len(expected))
+                placed, note = _place_positional(row.values, len(expected), fillers=True)
                 units = {m: header_money_unit(header.text()) for m in expected if m in MONEY_METRICS}
                 how, columns = "position", _positional_columns(row.values, len(expected))
             for m, unit in units.items():

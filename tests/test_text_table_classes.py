@@ -1152,3 +1152,15 @@ def test_active_tab_rows_last_figure_blank_under_a_wrapped_header_placed_by_a_co
     # the sibling narrower (no trailing tab): nothing says where the gap is
     lines[-1] = "其他对外管理服务事项\t69\t-25\t24,353"
     assert extract_active(rows_tabrow(lines), "2019").cells[key] == [None, None, None]
+
+
+def test_grid_table2_row_placed_by_position_drops_its_filler_not_its_blank():
+    # table 2 without a header naming its columns: a two-metric row prints
+    # a blank first figure and 「——」 in the column it lacks; the filler is
+    # the surplus cell (table 2's rows print fillers), the blank stays
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_active
+    cells = [Cell("第二十条第（八）项", 0, 0, colspan=4),
+             Cell("行政事业性收费", 1, 0), Cell("", 1, 1), Cell("0", 1, 2), Cell("——", 1, 3)]
+    res = read_active(Document("pdf", [Table(cells, 2, 4)]), "2019")
+    assert res.cells[("art20_8", "administrative_fees")] == ["", "0"]
