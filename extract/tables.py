@@ -1296,6 +1296,8 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
     doubtful: dict[int, str] = {}
     lone = []             # (item, index) of space-aligned rows printing an item's label alone
     filler_column = False  # the header prints a filler (「——」) in a column right of its metrics
+    # space-aligned: where the header line prints its columns right of 「信息内容」 (metrics, fillers)
+    header_columns: list[tuple[int, int]] | None = None
     header_row, grid_widths = -1, set()     # the header row's index; other widths its wrapped grid may have
     filler_rows = []      # (item, row, values, note): space-aligned rows whose last cell may be that filler
     two_lines: set[int] = set()
@@ -1338,6 +1340,8 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             first_metric = next((i for i, c in enumerate(row.cells) if _metric_candidates(c)), None)
             wide_label = bool(first_metric) and is_empty(row.cells[first_metric - 1])
             filler_column = any(_is_marker(v) for v in values)
+            header_columns = (row.spans[1:] if row.line is not None and len(row.cells) > 1
+                              and not _metric_candidates(row.cells[0]) else None)
             grid = _header_grid(row) if row.line is None else None
             wrapped = None
             if grid is None and row.line is None:
@@ -1403,7 +1407,8 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             # after a blank that printed nothing, or this row's own last
             # cell; placed by the columns of the table's complete rows
             filler_rows.append((item, row, values, f"{len(values)} cells for {len(values)} columns, "
-                                                   "the last a filler: the table's filler column or the row's own"))
+                                                   "the last a filler: the table's filler column or the row's own",
+                                header_columns))
             continue
         placed, note = place(_drop_fillers(values, len(expected_metrics)), len(expected_metrics))
         if placed is None and grid is not None and set(header) == set(expected_metrics):
@@ -1470,10 +1475,16 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             blanks = [""] * (len(expected_metrics) - len(values))
             placed, note = _in_metric_order([*values, *blanks], row_header, expected_metrics), None
         _store(result, item, placed or [None] * len(expected_metrics), note, "active_disclosure")
-    for item, row, values, note in filler_rows:
+    for item, row, values, note, columns in filler_rows:
         width = len(values)
         placed = guide.place(row, values, width + 1)       # the filler column as a column of its own
-        placed = placed[:width] if placed is not None and is_blank(placed[-1]) else None
+        if placed is None and columns is not None and len(columns) > width:
+            # the article's own header line: each cell under the column
+            # its text overlaps, a column's edge widened by one (a 「/」
+            # printed a column right of the header's 「/」)
+            placed = _under_labels([(left - 1, right + 1) for left, right in columns], values,
+                                   row.spans[len(row.cells) - len(values):])
+        placed = placed[:width] if placed is not None and all(map(is_blank, placed[width:])) else None
         _store(result, item, placed or [None] * width, None if placed else note, "active_disclosure")
     # A row naming its item with every cell printed empty, and no figures
     # on a line of its own after it, is a row of blanks (accepted in table

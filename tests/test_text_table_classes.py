@@ -1164,3 +1164,18 @@ def test_grid_table2_row_placed_by_position_drops_its_filler_not_its_blank():
              Cell("行政事业性收费", 1, 0), Cell("", 1, 1), Cell("0", 1, 2), Cell("——", 1, 3)]
     res = read_active(Document("pdf", [Table(cells, 2, 4)]), "2019")
     assert res.cells[("art20_8", "administrative_fees")] == ["", "0"]
+
+
+def test_spaced_active_filler_under_the_headers_filler_makes_the_figure_beside_it_blank():
+    # 「行政事业性收费 6 /」 under 「上一年项目数量 本年增/减 /」: the 「/」 sits
+    # under the header's filler column (a column right of it), so 本年增/减
+    # printed nothing; a 「/」 under 本年增/减 would be that cell's marker
+    from extract.tables import extract_active
+    lines = ["第二十条第（八）项",
+             "     信息内容       上一年项    本年增/减    /",
+             "                     目数量",
+             "  行政事业性收费           6                  /"]
+    key = ("art20_8", "administrative_fees")
+    assert extract_active(rows_spaced(lines), "2019").cells[key] == ["6", ""]
+    lines[3] = "  行政事业性收费           6         /"
+    assert extract_active(rows_spaced(lines), "2019").cells[key] == ["6", "/"]
