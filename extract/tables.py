@@ -616,10 +616,18 @@ def _place_by_position(row: Row, firsts: set[int], width: int) -> list[str] | No
 def _place_deferred(result: TableResult, guide: ColumnGuide, deferred: list, width, what: str) -> None:
     """Rows of a space-aligned table short of cells: place them by column
     position if the table's complete rows make that certain, else leave
-    them unplaced with the reason."""
-    for key, row, values, note in deferred:
+    them unplaced with the reason.  A row may come with its header line's
+    columns (table 2: each article prints a header of its own): where the
+    complete rows do not tell, each figure goes under the header cell its
+    text overlaps, and the columns right of the metrics hold nothing but
+    fillers."""
+    for key, row, values, note, *header_columns in deferred:
         expected = width if isinstance(width, int) else width(key)
         placed = guide.place(row, values, expected)
+        columns = header_columns[0] if header_columns else None
+        if placed is None and columns is not None and len(columns) >= expected:
+            under = _under_labels(columns, values, row.spans[len(row.cells) - len(values):])
+            placed = under[:expected] if under is not None and all(map(is_blank, under[expected:])) else None
         _store(result, key, placed or [None] * expected, None if placed else note, what)
 
 
@@ -1316,7 +1324,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         labels, values, printed = classify_row(row.cells)
         names_article, metrics, item = _active_labels(labels)
         if names_article:
-            header, grid = (), None
+            header, grid, header_columns = (), None, None
             result.span(row)
         header_text.extend(labels)
         if metrics and index and (joined := _header_with_wrapped_cell(row, rows[index - 1])) is not None:
@@ -1428,7 +1436,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             # figures it lacks: placed by columns, they would read as blanks
             note = f"{note}, a line of figures alone beside it"
         elif placed is None and row.line is not None:
-            deferred.append((item, row, values, note))
+            deferred.append((item, row, values, note, header_columns))
             widths[item] = len(expected_metrics)
             continue
         elif placed is None and (grid is None or grid[0] != len(expected_metrics)) and not wide_label \

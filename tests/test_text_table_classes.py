@@ -1179,3 +1179,25 @@ def test_spaced_active_filler_under_the_headers_filler_makes_the_figure_beside_i
     assert extract_active(rows_spaced(lines), "2019").cells[key] == ["6", ""]
     lines[3] = "  行政事业性收费           6         /"
     assert extract_active(rows_spaced(lines), "2019").cells[key] == ["6", "/"]
+
+
+def test_spaced_active_row_short_of_figures_placed_under_its_articles_header():
+    # the complete rows of the table stand at other places (each article
+    # indents its header differently); 「行政强制」 printed no first figure:
+    # each figure goes under the header cell its text overlaps
+    from extract.tables import extract_active
+    lines = ["第二十条第（五）项",
+             "      信息内容        上一年项目数  本年增/减  处理决定数量",
+             "                           量", "",
+             "行政许可                  507          +7         42804", "",
+             "其他对外管理服务事项      353          +28         5356", "",
+             "第二十条第（六）项",
+             "信息内容  上一年项目数  本年增/减  处理决定数量",
+             "               量", "",
+             "行政处罚      549          -27         3619", "",
+             "行政强制                   +13         410"]
+    key = ("art20_6", "administrative_coercion")
+    assert extract_active(rows_spaced(lines), "2019").cells[key] == ["", "+13", "410"]
+    # a figure across two header cells: unread
+    lines[14] = "行政强制            +1313             410"
+    assert extract_active(rows_spaced(lines), "2019").cells[key] == [None, None, None]
