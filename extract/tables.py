@@ -461,12 +461,14 @@ def extract_requests(rows: list[Row]) -> TableResult:
             # stored unplaced where it stands (its note keeps its place
             # among the notes), placed by position after the table if it can be
             positional.append((key, row, len(result.notes)))
-        elif key in _GROUPED_ROWS and len(values) == width:
+        elif key in _GROUPED_ROWS and len(values) >= width and all(map(is_empty, values[width:])):
             # a cell stream (no positions): a group's sub-row has its label
             # in the innermost label column, one cell wide, so no merged label
             # cell can stand right of it: its empty first cell is a figure
-            # printed blank (a row spanning label columns may be ragged; not so)
-            placed, note = list(values), None
+            # printed blank (a row spanning label columns may be ragged; not
+            # so).  Empty cells after its seven are the next row's: the
+            # positions the group's merged cells cover left of its label
+            placed, note = list(values[:width]), None
         _store(result, key, placed or [None] * width, note, "requests")
 
     def settle(completion: str | None = None) -> bool:

@@ -1201,3 +1201,19 @@ def test_spaced_active_row_short_of_figures_placed_under_its_articles_header():
     # a figure across two header cells: unread
     lines[14] = "行政强制            +1313             410"
     assert extract_active(rows_spaced(lines), "2019").cells[key] == [None, None, None]
+
+
+def test_cell_stream_sub_row_blank_first_figure_before_the_next_rows_covered_cells():
+    # one cell per paragraph printing the positions merged cells cover as
+    # blank paragraphs: the next sub-row's label comes after two of them
+    # (三、本年度办理结果 and the group's cell), so a sub-row whose first
+    # figure is blank has blanks at both ends; the trailing ones are the
+    # next row's
+    from extract.tables import extract_requests
+    cells = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计",
+             "三、本年度办理结果", "（三）不予公开", "4．保护第三方合法权益", *["0"] * 7, NB, NB,
+             "5．属于三类内部事务信息", NB, *["0"] * 6, NB, NB,
+             "6．属于四类过程性信息", "1", *["0"] * 5, "1"]
+    res = extract_requests(rows_paragraph(_paragraphs(cells)))
+    assert res.cells["denied_internal_affairs"] == ["", "0", "0", "0", "0", "0", "0"]
+    assert res.cells["denied_process_information"] == ["1", "0", "0", "0", "0", "0", "1"]
