@@ -725,7 +725,14 @@ def extract_review(rows: list[Row]) -> TableResult:
     if set(labelled) == set(PROCEEDINGS) and all(len(v) == 1 for v in labelled.values()):
         for proceeding, [(row, values)] in labelled.items():
             result.span(row)
-            placed, note = place(values, len(OUTCOMES))
+            outcomes = [_outcome_of(label) for label in classify_row(row.cells)[0][-len(OUTCOMES):]]
+            if len(values) == len(OUTCOMES) and sorted(filter(None, outcomes)) == sorted(OUTCOMES):
+                # a small table's header of the five outcomes run into its
+                # row of figures (a cell stream): no label cell stands
+                # between them and the figures, so an empty first one is a blank
+                placed, note = _reorder(list(values), outcomes), None
+            else:
+                placed, note = place(values, len(OUTCOMES))
             _store(result, proceeding, placed or [None] * 5, note, "review_litigation")
         return result
     for reader in (_review_small_tables, _review_outcome_rows):

@@ -1217,3 +1217,18 @@ def test_cell_stream_sub_row_blank_first_figure_before_the_next_rows_covered_cel
     res = extract_requests(rows_paragraph(_paragraphs(cells)))
     assert res.cells["denied_internal_affairs"] == ["", "0", "0", "0", "0", "0", "0"]
     assert res.cells["denied_process_information"] == ["1", "0", "0", "0", "0", "0", "1"]
+
+
+def test_review_small_tables_cell_stream_blank_first_figure_under_its_header():
+    # one cell per paragraph: each small table's five outcome names run
+    # into its five figures, the first printed blank; no label cell stands
+    # between the header and the figures, so the blank is 结果维持's
+    cells = []
+    for name, figures in (("（一）行政复议", ["1", "1", "1", "0", "3"]),
+                          ("（二）行政诉讼（未经复议直接起诉）", [NB, "1", "0", "0", "1"]),
+                          ("（三）行政诉讼（复议后起诉）", ["0", "1", "0", "1", "2"])):
+        cells += [name, "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", *figures]
+    res = extract_review(rows_paragraph(_paragraphs(cells)))
+    assert res.cells == {"administrative_review": ["1", "1", "1", "0", "3"],
+                         "litigation_direct": ["", "1", "0", "0", "1"],
+                         "litigation_after_review": ["0", "1", "0", "1", "2"]}
