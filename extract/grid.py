@@ -181,6 +181,9 @@ class _Analysed:
     # body index of a grid -> body index of the grid it goes on from across
     # a page break (figures only, under the other's header: see _continues)
     continues: dict[int, int] = field(default_factory=dict)
+    # (body index, grid row) of a row whose figures may go on in the next
+    # grid (see _cut_by_page) -> why it is not read
+    doubtful: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def of_kind(self, kind: str):
         """(table number among the document's tables, body index, table, rows)."""
@@ -198,7 +201,39 @@ def analyse(doc: Document) -> _Analysed:
                 kind = out[-1][3]
                 continues[index] = out[-1][0]
             out.append((index, block, rows, kind))
-    return _Analysed(out, continues)
+    analysed = _Analysed(out, continues)
+    for previous, current in zip(out, out[1:]):
+        if _cut_by_page(doc.body, previous, current):
+            analysed.doubtful[(previous[0], previous[2][-1].index)] = (
+                "figures without a label open the next page under its figures: "
+                "a figure of it may go on there (a row broken across the page)")
+    return analysed
+
+
+# The end of a figure a page cut off: digits, a decimal part, a unit
+_FRAGMENT_RE = re.compile(r"^[.,．，]?[0-9０-９][0-9０-９.,．，]*\s*(?:元|万元|万|亿元)?[)）]?$|^(?:万元|元|亿元)[)）]?$")
+
+
+def _cut_by_page(body: list, previous: tuple, current: tuple) -> bool:
+    """Whether a table-2 or table-3 grid's last row, printing figures, may
+    have a figure cut by the page: the next grid (only page chrome between)
+    opens with a row with no label whose cells are figures or their ends
+    (「.62」, 「00元」), under the row's figures.  Read alone, the row
+    would keep the first part of such a figure (64473 for 64473.62)."""
+    before, _, rows_before, kind = previous
+    index, _, rows, _ = current
+    if kind not in ("active", "requests") or not rows_before or not rows or not rows_before[-1].printed:
+        return False
+    first = rows[0]
+    # (「.62」 alone reads as no figure, so as a label: the cells' own text decides)
+    printed = {col: text for col, cell in enumerate(first.cells)
+               if cell is not None and (text := strip_cell(cell.text))}
+    if not printed or not all(_FRAGMENT_RE.match(text) for text in printed.values()):
+        return False
+    above = {c for c, v in rows_before[-1].values.items() if v}
+    if not printed.keys() & above:
+        return False
+    return all(not strip_cell(b.text) or _PAGE_NUMBER_RE.match(b.text) for b in body[before + 1:index])
 
 
 def _continues(body: list, previous: tuple, index: int, table: Table, rows: list[_GridRow]) -> bool:
@@ -515,10 +550,10 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
     # number where another row's words name it (worked out when a number first asks)
     named_anywhere = cache(lambda: {r.key() for _, _, _, rows in analysed.of_kind("requests") for r in rows})
     group, group_of = None, {}      # grid row -> the numbered group it sits in
-    for ti, _, table, rows in analysed.of_kind("requests"):
+    for ti, body_index, table, rows in analysed.of_kind("requests"):
         header = _Header(table.n_cols)
 
-        def place(row: _GridRow, key: str, header=header, ti=ti, final: bool = False) -> None:
+        def place(row: _GridRow, key: str, header=header, ti=ti, body_index=body_index, final: bool = False) -> None:
             by_header = _by_header(row, header, lambda col, filled: _applicant_of(header.leaf(col, filled))
                                    or _applicant_of(header.path(col, filled)), memo_key="applicants") or {}
             if len(by_header) == width:
@@ -545,6 +580,9 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
                     return
             if placed is not None:
                 profiles.setdefault(ti, columns)
+            why = analysed.doubtful.get((body_index, row.index))
+            if why is not None:
+                placed, note = None, why
             _store(result, key, placed or [None] * width, note, "requests")
             if trace is not None:
                 _trace(trace, ti, row, "requests", "data", key=key, how=how, note=note,
@@ -699,7 +737,8 @@ def read_active(doc: Document, template: str | None, analysed: _Analysed | None 
     """Table 2 from the document's grids (trace: as read_requests)."""
     result = TableResult()
     result.extra["money_units"] = {}
-    for ti, _, table, rows in (analysed or analyse(doc)).of_kind("active"):
+    analysed = analysed or analyse(doc)
+    for ti, index, table, rows in analysed.of_kind("active"):
         header = _Header(table.n_cols)
         pending = None
         for row in rows:
@@ -752,6 +791,9 @@ def read_active(doc: Document, template: str | None, analysed: _Analysed | None 
                 placed, note = _place_positional(row.values, len(expected), fillers=True)
                 units = {m: header_money_unit(header.text()) for m in expected if m in MONEY_METRICS}
                 how, columns = "position", _positional_columns(row.values, len(expected))
+            why = analysed.doubtful.get((index, row.index))
+            if why is not None:
+                placed, note = None, why
             for m, unit in units.items():
                 _set_unit(result, m, unit)
             _store(result, item, placed or [None] * len(expected), note, "active_disclosure")

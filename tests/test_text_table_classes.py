@@ -1232,3 +1232,23 @@ def test_review_small_tables_cell_stream_blank_first_figure_under_its_header():
     assert res.cells == {"administrative_review": ["1", "1", "1", "0", "3"],
                          "litigation_direct": ["", "1", "0", "0", "1"],
                          "litigation_after_review": ["0", "1", "0", "1", "2"]}
+
+
+def test_grid_row_whose_figure_goes_on_in_the_next_pages_part_is_not_read_short():
+    # a row broken by the page inside a figure wrapped in its narrow cell:
+    # 「64473」 ends the page, 「.62」 opens the next in a row with no label.
+    # Read alone the row would give 64473 万元 in a valid-looking report
+    from extract.document import Cell, Document, Paragraph, Table
+    from extract.grid import read_active
+    part1 = [Cell("第二十条第（九）项", 0, 0, colspan=3), Cell("信息内容", 1, 0), Cell("采购项目数量", 1, 1),
+             Cell("采购总金额（万元）", 1, 2), Cell("政府集中采购", 2, 0), Cell("477", 2, 1), Cell("64473", 2, 2)]
+    key = ("art20_9", "centralized_procurement")
+    for rest in (".62", "62", "00万元"):
+        part2 = [Cell("", 0, 0), Cell("", 0, 1), Cell(rest, 0, 2)]
+        doc = Document("pdf", [Table(part1, 3, 3, page=1), Paragraph("- 1 -"), Table(part2, 1, 3, page=2)])
+        res = read_active(doc, "2019")
+        assert res.cells[key] == [None, None] and "broken across the page" in res.notes[0].message
+    # the next part opening with a labelled row: nothing is doubted
+    part2 = [Cell("第二十条第（十）项", 0, 0, colspan=3)]
+    doc = Document("pdf", [Table(part1, 3, 3, page=1), Table(part2, 1, 3, page=2)])
+    assert read_active(doc, "2019").cells[key] == ["477", "64473"]
