@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import contains
 
-from .normalise import _STRIP_CHARS, is_value_like, strip_cell
+from .normalise import _STRIP_CHARS, is_blank, is_empty, is_value_like, strip_cell
 
 
 @dataclass(slots=True)
@@ -292,8 +292,13 @@ def _ends_cut_amount(raw_rows: list[Row], lines: list[str], offset: int, i: int)
         return False
     here = display_width(lines[i][:m.start()])
     there = here + display_width(m.group())
+    # the row's last figure: its last cell, or the last before fillers
+    # (「６４００００」 「——」 over 「００」)
+    last_figure = len(prev.cells) - 1
+    while last_figure > 0 and is_blank(prev.cells[last_figure]) and not is_empty(prev.cells[last_figure]):
+        last_figure -= 1
     return any(left < there and here < right and (
-        j == len(prev.cells) - 1 and is_value_like(prev.cells[j])
+        j == last_figure and is_value_like(prev.cells[j])
         or _CUT_AMOUNT_RE.fullmatch(unicodedata.normalize("NFKC", prev.cells[j])))
         for j, (left, right) in enumerate(prev.spans))
 
@@ -332,11 +337,17 @@ def _under_figure_past_page_break(raw_rows: list[Row], lines: list[str], offset:
     if not any(_PAGE_NUMBER_RE.match(ln) or "\f" in ln for ln in between if ln.strip()):
         return False
     m = _CELL_RE.search(lines[i])
-    if not m or not is_value_like(prev.cells[-1]):
+
+    def cut(cell: str) -> bool:
+        return bool(_CUT_AMOUNT_RE.fullmatch(unicodedata.normalize("NFKC", cell)))
+
+    if not m or not (is_value_like(prev.cells[-1]) or cut(prev.cells[-1])):
         return False
     here = display_width(lines[i][:m.start()])
     there = here + display_width(m.group())
-    return any(left < there and here < right and is_value_like(cell)
+    # (an amount cut after its decimal point, 「１８２７１．」, is no figure
+    # read alone, but the digits under it are its end all the same)
+    return any(left < there and here < right and (is_value_like(cell) or cut(cell))
                for cell, (left, right) in zip(prev.cells, prev.spans))
 
 

@@ -1523,6 +1523,13 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             continue
         result.found = True
         result.span(rows[index])
+        cut = next((c for c in rows[index].cells if _CUT_NUMBER_RE.fullmatch(squash(c))), None)
+        if cut is not None:
+            # 「１８２７１．」 beside the label reads as no number, but it is
+            # a figure whose end is missing: unread, never a row of blanks
+            _store(result, item, [None] * len(expected_metrics),
+                   f"an amount cut after its decimal point (「{cut}」) whose end is not found", "active_disclosure")
+            continue
         _store(result, item, [""] * len(expected_metrics), None, "active_disclosure")
     return result
 

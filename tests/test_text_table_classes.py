@@ -1252,3 +1252,37 @@ def test_grid_row_whose_figure_goes_on_in_the_next_pages_part_is_not_read_short(
     part2 = [Cell("第二十条第（十）项", 0, 0, colspan=3)]
     doc = Document("pdf", [Table(part1, 3, 3, page=1), Table(part2, 1, 3, page=2)])
     assert read_active(doc, "2019").cells[key] == ["477", "64473"]
+
+
+def test_spaced_amount_cut_at_a_pages_end_is_never_a_blank_nor_read_short():
+    # 「１８２７１．」 ends the page and 「８８」 opens the next: the digits at
+    # the page's head were taken for a page number and dropped, and the
+    # row, its cut amount read as no number, became a row of blanks in an
+    # `ok` report; now the digits are kept and the row is unread (doubtful)
+    from extract.tables import extract_active
+    head = ["                    第二十条第（八）", "                           项",
+            "   信息内容            本年收费金额（单位：万元）"]
+    key = ("art20_8", "administrative_fees")
+    lines = head + ["行政事业性收费                              １８２７１．", "",
+                    "                                      — 1 —", "\f",
+                    "                                                    ８８", ""]
+    res = extract_active(rows_spaced(lines), "2021")
+    assert res.cells[key] == [None] and "cut" in res.notes[0].message
+    # the end lost altogether: still unread, never blank
+    res = extract_active(rows_spaced(head + ["行政事业性收费                              １８２７１．", ""]), "2021")
+    assert res.cells[key] == [None] and "cut after its decimal point" in res.notes[0].message
+
+
+def test_spaced_figure_wrapped_below_a_figure_followed_by_a_filler_is_not_a_page_number():
+    # 「６４００００」 「——」 over 「００」, the page number printed two lines
+    # lower: the 「００」 is the amount's end (64,000,000 元), not the page's
+    # number; dropped, the amount read 640,000 元
+    from extract.tables import extract_active
+    lines = ["第二十条第（九）项",
+             "  信息内容    采购项目数量  采购总金额（  ——",
+             "                                元）",
+             "政府集中采购     ３３４     ６４００００  ——",
+             "                                ００", "",
+             "                                      - 1 -", "\f"]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_9", "centralized_procurement")] == ["３３４", "６４００００００"]
