@@ -114,7 +114,9 @@ def not_report(kind: str, rng: random.Random, year: int, site: str) -> tuple[byt
     return page.encode("utf-8"), ".html", "utf-8", "not_a_report"
 
 
-def generate(out: Path, n: int, seed: int) -> dict:
+def generate(out: Path, n: int, seed: int, layouts: list[str] | None = None) -> dict:
+    """A blind corpus of n files; layouts: only these (default: every one),
+    for a corpus aimed at one layout's weak spots."""
     rng = random.Random(seed)
     out = Path(out)
     inp = out / "input"
@@ -126,7 +128,7 @@ def generate(out: Path, n: int, seed: int) -> dict:
     n_rep = n - n_dup - n_not
     lay_seq: list = []
     while len(lay_seq) < n_rep:
-        block = list(LAYOUTS)
+        block = list(layouts or LAYOUTS)
         rng.shuffle(block)
         lay_seq += block
     lay_seq = lay_seq[:n_rep]
@@ -213,8 +215,13 @@ def main(argv=None) -> int:
     ap.add_argument("--out", required=True)
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--layouts", default=None,
+                    help=f"comma-separated, a subset of {','.join(LAYOUTS)} (default: all)")
     a = ap.parse_args(argv)
-    truth = generate(Path(a.out), a.n, a.seed)
+    layouts = a.layouts.split(",") if a.layouts else None
+    if layouts and not set(layouts) <= set(LAYOUTS):
+        ap.error(f"unknown layouts: {', '.join(sorted(set(layouts) - set(LAYOUTS)))}")
+    truth = generate(Path(a.out), a.n, a.seed, layouts)
     from collections import Counter
     fs = truth["files"].values()
     print(f"wrote {len(truth['files'])} files to {a.out}/input")
