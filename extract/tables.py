@@ -1335,6 +1335,12 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
         if names_article:
             header, grid, header_columns = (), None, None
             result.span(row)
+        elif (row.line is not None and not printed and len(row.cells) > 1 and item is None
+              and label_key(row.cells[0]) == "信息内容"):
+            # space-aligned: the header line starting 「信息内容」 prints where
+            # each column is, whether or not its cells name their metrics
+            # whole (「本年新制」 over 「作数量」)
+            header_columns = row.spans[1:]
         header_text.extend(labels)
         if metrics and index and (joined := _header_with_wrapped_cell(row, rows[index - 1])) is not None:
             # a metric cell wrapped onto the line above: the header is both lines
@@ -1357,8 +1363,8 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             first_metric = next((i for i, c in enumerate(row.cells) if _metric_candidates(c)), None)
             wide_label = bool(first_metric) and is_empty(row.cells[first_metric - 1])
             filler_column = any(_is_marker(v) for v in values)
-            header_columns = (row.spans[1:] if row.line is not None and len(row.cells) > 1
-                              and not _metric_candidates(row.cells[0]) else None)
+            if row.line is not None and len(row.cells) > 1 and not _metric_candidates(row.cells[0]):
+                header_columns = row.spans[1:]
             grid = _header_grid(row) if row.line is None else None
             wrapped = None
             if grid is None and row.line is None:

@@ -1286,3 +1286,20 @@ def test_spaced_figure_wrapped_below_a_figure_followed_by_a_filler_is_not_a_page
              "                                      - 1 -", "\f"]
     res = extract_active(rows_spaced(lines), "2019")
     assert res.cells[("art20_9", "centralized_procurement")] == ["３３４", "６４００００００"]
+
+
+def test_spaced_active_blank_first_figure_under_a_header_whose_line_names_no_metric_whole():
+    # 「本年新制」 over 「作数量」: the header's first line names no metric
+    # whole, but it prints where each column is
+    from extract.tables import extract_active
+    lines = ["第二十条第（一）项",
+             " 信息内容    本年新制   本年新公   对外公开",
+             "              作数量     开数量     总数量",
+             "规章            0          0          0",
+             "规范性文件                 2         294", "",
+             "第二十条第（五）项",
+             "    信息内容       上一年项   本年增/减   处理决定",
+             "                    目数量                  数量",
+             "行政许可             542         -1         3993"]
+    res = extract_active(rows_spaced(lines), "2019")
+    assert res.cells[("art20_1", "normative_documents")] == ["", "2", "294"]
