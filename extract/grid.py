@@ -693,6 +693,16 @@ def read_review(doc: Document, analysed: _Analysed | None = None, trace: list | 
                 outcome = _outcome_of(header.leaf(col, filled)) or row_outcome
                 return None if proceeding is None or outcome is None else (proceeding, outcome)
 
+            if row.values and any(row.cells[c] is None and (name_of(c, False) or name_of(c, True))
+                                  for c in range(min(row.values), len(row.cells))):
+                # a row printing fewer cells than the columns its header
+                # names (Markdown, hand-made HTML): which cell went missing
+                # is not known, so none of its figures is placed
+                result.notes.append(Note("review_litigation", row_proceeding or context, NOT_PLACED,
+                                         "row printed short: a column its header names has no cell, "
+                                         "so which one went missing is not known"))
+                _trace(trace, ti, row, "review", "data", key=row_proceeding or context, note="printed short")
+                continue
             columns = _by_header(row, header, name_of) or {}
             placed_here = {k: row.values[col] for k, col in columns.items()}
             how = "header"

@@ -1303,3 +1303,22 @@ def test_spaced_active_blank_first_figure_under_a_header_whose_line_names_no_met
              "行政许可             542         -1         3993"]
     res = extract_active(rows_spaced(lines), "2019")
     assert res.cells[("art20_1", "normative_documents")] == ["", "2", "294"]
+
+
+def test_grid_table4_row_printed_short_is_not_placed():
+    # Markdown fills a short row's cells from the left: 「| 8 | 0 | 1 | 10 |」
+    # under five outcomes read 10 as 尚未审结 and left 总计 blank.  Which
+    # cell went missing is not known: the row is unread, its neighbours are
+    from extract.markdown import read_markdown
+    from extract.grid import read_review
+    head = "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|---|---|---|---|---|\n"
+    text = ("### 行政复议\n" + head + "| 27 | 10 | 9 | 15 | 61 |\n\n"
+            "### 行政诉讼（未经复议直接起诉）\n" + head + "| 3 | 0 | 0 | 0 | 3 |\n\n"
+            "### 行政诉讼（复议后起诉）\n" + head + "| 8 | 0 | 1 | 10 |\n")
+    res = read_review(read_markdown(text))
+    assert res.cells["administrative_review"] == ["27", "10", "9", "15", "61"]
+    assert res.cells["litigation_after_review"] == [None] * 5
+    assert any("printed short" in n.message for n in res.notes)
+    # a blank cell printed as such is a blank, in its place
+    res = read_review(read_markdown(text.replace("| 8 | 0 | 1 | 10 |", "| 8 | 0 | 1 |  | 10 |")))
+    assert res.cells["litigation_after_review"] == ["8", "0", "1", "", "10"]
