@@ -252,6 +252,33 @@ def _continues(body: list, previous: tuple, index: int, table: Table, rows: list
     return all(not strip_cell(b.text) or _PAGE_NUMBER_RE.match(b.text) for b in body[before + 1:index])
 
 
+def _wider_rows(rows: list[_GridRow]) -> set[int]:
+    """Grid rows (their index) whose own cells reach further right than
+    the grid's other rows of figures do: a figure split over two cells
+    (「148」 as 「1」「48」), or a cell added, pushed the row's cells one
+    column on.  Read by header, such a row would shift: tables 3 and 4
+    print every column in every row, so these rows are left unread.  The
+    reach the rows agree on: that of three rows of figures or more; with
+    fewer (table 4 in one row, or in small tables), the header's."""
+    reach: dict[int, int] = {}
+    header_reach = -1
+    for row in rows:
+        ends = [c for c, cell in enumerate(row.cells) if cell is not None and cell.row == row.index]
+        if ends and row.printed:
+            reach[row.index] = max(ends)
+        elif ends and row.labels:
+            header_reach = max(header_reach, max(ends))
+    if len(reach) < 3:
+        return {index for index, end in reach.items() if end > header_reach} if header_reach >= 0 else set()
+    counts: dict[int, int] = {}
+    for end in reach.values():
+        counts[end] = counts.get(end, 0) + 1
+    usual, n = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
+    if n < 3:
+        return set()
+    return {index for index, end in reach.items() if end > usual}
+
+
 class _Header:
     """The header rows above the figures of a grid, since its last row of
     figures: what names each column."""
@@ -552,8 +579,15 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
     group, group_of = None, {}      # grid row -> the numbered group it sits in
     for ti, body_index, table, rows in analysed.of_kind("requests"):
         header = _Header(table.n_cols)
+        wider = _wider_rows(rows)
 
-        def place(row: _GridRow, key: str, header=header, ti=ti, body_index=body_index, final: bool = False) -> None:
+        def place(row: _GridRow, key: str, header=header, ti=ti, body_index=body_index, wider=wider,
+                  final: bool = False) -> None:
+            if row.index in wider:
+                _store(result, key, [None] * width, "row printed wider than the table's other rows: "
+                       "a figure split over two cells or a cell added", "requests")
+                _trace(trace, ti, row, "requests", "data", key=key, note="printed wider")
+                return
             by_header = _by_header(row, header, lambda col, filled: _applicant_of(header.leaf(col, filled))
                                    or _applicant_of(header.path(col, filled)), memo_key="applicants") or {}
             if len(by_header) == width:
@@ -668,6 +702,7 @@ def read_review(doc: Document, analysed: _Analysed | None = None, trace: list | 
     analysed = analysed or analyse(doc)
     header = context = None
     for ti, index, block, rows in analysed.of_kind("review"):
+        wider = _wider_rows(rows)
         if index not in analysed.continues:
             # (a part going on from the grid before keeps its header and proceeding)
             context = _proceeding_in(_preceding_text(doc.body, index))
@@ -693,6 +728,12 @@ def read_review(doc: Document, analysed: _Analysed | None = None, trace: list | 
                 outcome = _outcome_of(header.leaf(col, filled)) or row_outcome
                 return None if proceeding is None or outcome is None else (proceeding, outcome)
 
+            if row.index in wider:
+                result.notes.append(Note("review_litigation", row_proceeding or context, NOT_PLACED,
+                                         "row printed wider than the table's other rows: "
+                                         "a figure split over two cells or a cell added"))
+                _trace(trace, ti, row, "review", "data", key=row_proceeding or context, note="printed wider")
+                continue
             if row.values and any(row.cells[c] is None and (name_of(c, False) or name_of(c, True))
                                   for c in range(min(row.values), len(row.cells))):
                 # a row printing fewer cells than the columns its header

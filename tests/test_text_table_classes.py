@@ -1322,3 +1322,32 @@ def test_grid_table4_row_printed_short_is_not_placed():
     # a blank cell printed as such is a blank, in its place
     res = read_review(read_markdown(text.replace("| 8 | 0 | 1 | 10 |", "| 8 | 0 | 1 |  | 10 |")))
     assert res.cells["litigation_after_review"] == ["8", "0", "1", "", "10"]
+
+
+def test_grid_row_with_a_figure_split_over_two_cells_is_not_read_shifted():
+    # 「148」 printed as 「1」「48」 in a portal page's table 3: the row's
+    # trailing cells are blank, so its cells still fit under the header
+    # once the extra blank is dropped, shifted by one.  The row reaches a
+    # column further than the grid's other rows: it is left unread
+    from extract.document import Cell, Document, Table
+    from extract.grid import read_requests, read_review
+    cells = [Cell("项目", 0, 0, colspan=3)] + [Cell(n, 0, 3 + i) for i, n in enumerate(
+        ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"])]
+    rows = [("一、本年新收政府信息公开申请数量", ["5", "0", "0", "0", "0", "0", "5"]),
+            ("二、上年结转政府信息公开申请数量", ["1", "0", "0", "0", "0", "0", "1"]),
+            ("四、结转下年度继续办理", ["2", "0", "0", "0", "0", "0", "2"]),
+            ("（一）予以公开", ["1", "48", "1", "", "", "", "", ""])]
+    for r, (label, values) in enumerate(rows, start=1):
+        cells += [Cell(label, r, 0, colspan=3)] + [Cell(v, r, 3 + i) for i, v in enumerate(values)]
+    res = read_requests(Document("html", [Table(cells, 5, 11)]))
+    assert res.cells["new_received"] == ["5", "0", "0", "0", "0", "0", "5"]
+    assert res.cells["granted"] == [None] * 7 and "printed wider" in res.notes[0].message
+    # table 4 in one row under its fifteen outcomes: the row reaches past its header
+    outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    cells = [Cell("行政复议", 0, 0, colspan=5), Cell("未经复议直接起诉", 0, 5, colspan=5),
+             Cell("复议后起诉", 0, 10, colspan=5)]
+    cells += [Cell(o, 1, c) for c, o in enumerate(outcomes * 3)]
+    figures = ["5", "", "", "2", "7", "8", "", "", "1", "0", "9", "", "", "", "", ""]   # 「10」 as 「1」「0」
+    cells += [Cell(v, 2, c) for c, v in enumerate(figures)]
+    res = read_review(Document("html", [Table(cells, 3, 16)]))
+    assert all(v == [None] * 5 for v in res.cells.values())

@@ -27,7 +27,7 @@ from transform.schema import (  # noqa: F401  (ARTICLES ... STATUSES: the vocabu
     ROW_KEYS, SCHEMAS, STATUSES, VOCABULARIES, empty_frame, with_schema_columns,
 )
 
-PARSER_VERSION = "0.6.40"   # bumped whenever extraction (or a dataset's columns) changes: every report is parsed again
+PARSER_VERSION = "0.6.41"   # bumped whenever extraction (or a dataset's columns) changes: every report is parsed again
 
 # cell_error_code as category codes (-1: null)
 _CODE = {c: i for i, c in enumerate(CELL_ERROR_CODES)}
