@@ -40,11 +40,14 @@ def test_blind_generator(tmp_path):
         assert t["active_disclosure"] is not None
 
 
-def test_old_table3_variant_prints_one_other_row_and_says_so_in_the_truth():
+def test_old_table3_variant_prints_one_other_row_and_says_so_in_the_truth(monkeypatch):
     # a 2021-template report that prints the 2019 table 3 (（六）其他处理 as
     # one row): its truth holds that row as the sum of the three it stands
     # for, those three as absent (null), and the report as invalid
     import random
+
+    import synth.blind.report
+    monkeypatch.setattr(synth.blind.report, "LOST_CELL_SHARE", 0.0)     # this variant alone
 
     from synth.blind.report import OTHER_SUBROWS, make_report, pick_agency
     from synth.blind.content import build_t3
@@ -67,8 +70,11 @@ def test_old_table3_variant_prints_one_other_row_and_says_so_in_the_truth():
     assert plain.style.t3_rows_template is None and plain.status == "ok"
 
 
-def test_label_typo_variant_prints_a_sub_row_label_with_two_characters_missing():
+def test_label_typo_variant_prints_a_sub_row_label_with_two_characters_missing(monkeypatch):
     import random
+
+    import synth.blind.report
+    monkeypatch.setattr(synth.blind.report, "LOST_CELL_SHARE", 0.0)     # this variant alone
 
     from synth.blind.content import T3_LABELS, build_t3
     from synth.blind.report import make_report, pick_agency
@@ -88,3 +94,27 @@ def test_label_typo_variant_prints_a_sub_row_label_with_two_characters_missing()
     assert rep.truth["requests"] == plain.truth["requests"] or rep.defect == "old_table3"
     labels = [c.text for r in build_t3("2021", rep.style, rep.cell_text).grid for c in r]
     assert not any(words in t for t in labels)
+
+
+def test_lost_cell_variant_prints_a_table3_row_one_cell_short_and_its_truth_null():
+    # a converter that lost one figure cell: the row prints six figures,
+    # with no trace of which column went, so its truth is null and the
+    # report invalid; Word and PDF tables are not drawn so
+    import random
+
+    from synth.blind.content import APPLICANT_COLS, build_t3
+    from synth.blind.report import make_report, pick_agency
+
+    class Always(random.Random):
+        def random(self):
+            return 0.0
+
+    rep = make_report(random.Random(4), pick_agency(random.Random(3)), 2020, "markdown", False, variants=Always(9))
+    ((row, lost),) = rep.style.lost_cells.items()
+    assert lost in APPLICANT_COLS and rep.status == "invalid" and "lost_cell" in rep.defect
+    assert all(v is None for v in rep.truth["requests"][row].values())
+    grid = build_t3("2019", rep.style, rep.cell_text).grid
+    widths = {len([c for c in r if c.role == "fig"]) for r in grid[3:]}
+    assert widths == {6, 7}
+    docx = make_report(random.Random(4), pick_agency(random.Random(3)), 2020, "docx", False, variants=Always(9))
+    assert not docx.style.lost_cells

@@ -113,6 +113,9 @@ class Style:
     # table-3 labels printed with words missing (row -> label as printed), as a
     # real report printed 「2.其他法律行政止公开」
     label_typos: dict = field(default_factory=dict)
+    # table-3 row -> the applicant column whose cell the converter lost:
+    # the row is printed one cell short, with no trace of which
+    lost_cells: dict = field(default_factory=dict)
 
 
 def q2(x: float | Decimal, places: str = "0.01") -> Decimal:
@@ -431,7 +434,8 @@ def build_t3(template: str, st: Style, cell_text: dict) -> Table:
             else:
                 row.append(Cell(label, cs=span))
         for a in APPLICANT_COLS:
-            row.append(Cell(cell_text[("requests", r, a)], role="fig"))
+            if st.lost_cells.get(r) != a:
+                row.append(Cell(cell_text[("requests", r, a)], role="fig"))
         grid.append(row)
     return Table("requests", grid, header_rows=3)
 

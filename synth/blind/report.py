@@ -149,6 +149,11 @@ OLD_TABLE3_SHARE = 0.06
 OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_misc")
 # Reports printing one table-3 sub-row's label with two characters missing.
 LABEL_TYPO_SHARE = 0.05
+# Text, HTML and Markdown reports whose converter lost one table-3 figure
+# cell: the row prints one cell short, so none of its figures is known.
+# (A Word or PDF table keeps its cells where they stand: not drawn there.)
+LOST_CELL_SHARE = 0.04
+LOST_CELL_FORMATS = ("text", "html", "markdown")
 
 
 def make_report(rng: random.Random, agency: Agency, year: int, layout: str, invalid: bool,
@@ -233,6 +238,13 @@ def make_report(rng: random.Random, agency: Agency, year: int, layout: str, inva
         if len(words) >= 5:
             at = variants.randrange(1, len(words) - 2)
             st.label_typos[r] = f"{number}#{words[:at]}{words[at + 2:]}"
+    if (variants is not None and truth["requests"] is not None and FORMAT_OF[layout] in LOST_CELL_FORMATS
+            and variants.random() < LOST_CELL_SHARE):
+        r = variants.choice(t3_rows(st.t3_rows_template or template))
+        st.lost_cells[r] = variants.choice(APPLICANT_COLS)
+        truth["requests"][r] = dict.fromkeys(truth["requests"][r])
+        invalid = True
+        defect = f"{defect}+lost_cell" if defect else "lost_cell"
     # printed texts
     cell_text: dict = {}
     mh, unit = _money_header(st, template, rng)
