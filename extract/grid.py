@@ -233,7 +233,12 @@ def _cut_by_page(body: list, previous: tuple, current: tuple) -> bool:
     above = {c for c, v in rows_before[-1].values.items() if v}
     if not printed.keys() & above:
         return False
-    return all(not strip_cell(b.text) or _PAGE_NUMBER_RE.match(b.text) for b in body[before + 1:index])
+    return _only_page_chrome(body[before + 1:index])
+
+
+def _only_page_chrome(blocks: list) -> bool:
+    """Nothing but blank lines and page numbers between two grids."""
+    return all(not strip_cell(b.text) or _PAGE_NUMBER_RE.match(b.text) for b in blocks)
 
 
 def _continues(body: list, previous: tuple, index: int, table: Table, rows: list[_GridRow]) -> bool:
@@ -249,7 +254,10 @@ def _continues(body: list, previous: tuple, index: int, table: Table, rows: list
         return False
     if rows_before[-1].printed or any(r.labels or not r.printed for r in rows):
         return False
-    return all(not strip_cell(b.text) or _PAGE_NUMBER_RE.match(b.text) for b in body[before + 1:index])
+    return _only_page_chrome(body[before + 1:index])
+
+
+_WIDER_NOTE = "row printed wider than the table's other rows: a figure split over two cells or a cell added"
 
 
 def _wider_rows(rows: list[_GridRow]) -> set[int]:
@@ -584,8 +592,7 @@ def read_requests(doc: Document, analysed: _Analysed | None = None, trace: list 
         def place(row: _GridRow, key: str, header=header, ti=ti, body_index=body_index, wider=wider,
                   final: bool = False) -> None:
             if row.index in wider:
-                _store(result, key, [None] * width, "row printed wider than the table's other rows: "
-                       "a figure split over two cells or a cell added", "requests")
+                _store(result, key, [None] * width, _WIDER_NOTE, "requests")
                 _trace(trace, ti, row, "requests", "data", key=key, note="printed wider")
                 return
             by_header = _by_header(row, header, lambda col, filled: _applicant_of(header.leaf(col, filled))
@@ -729,9 +736,7 @@ def read_review(doc: Document, analysed: _Analysed | None = None, trace: list | 
                 return None if proceeding is None or outcome is None else (proceeding, outcome)
 
             if row.index in wider:
-                result.notes.append(Note("review_litigation", row_proceeding or context, NOT_PLACED,
-                                         "row printed wider than the table's other rows: "
-                                         "a figure split over two cells or a cell added"))
+                result.notes.append(Note("review_litigation", row_proceeding or context, NOT_PLACED, _WIDER_NOTE))
                 _trace(trace, ti, row, "review", "data", key=row_proceeding or context, note="printed wider")
                 continue
             if row.values and any(row.cells[c] is None and (name_of(c, False) or name_of(c, True))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import contains
 
-from .normalise import _STRIP_CHARS, is_blank, is_empty, is_value_like, strip_cell
+from .normalise import _STRIP_CHARS, is_blank, is_cut_amount, is_empty, is_value_like, strip_cell
 
 
 @dataclass(slots=True)
@@ -266,9 +266,6 @@ def rows_spaced(lines: list[str], offset: int = 0, stripped: list[str] | None = 
     return raw_rows
 
 
-_CUT_AMOUNT_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
-
-
 def _ends_cut_amount(raw_rows: list[Row], lines: list[str], offset: int, i: int) -> bool:
     """A line of digits alone right below an amount cut after its decimal
     point (「２５２３３．」 over 「１９」), no page break after it: the
@@ -278,8 +275,7 @@ def _ends_cut_amount(raw_rows: list[Row], lines: list[str], offset: int, i: int)
     if any("\f" in ln for ln in lines[i:i + 3]):
         return False
     prev = raw_rows[-1]
-    last = unicodedata.normalize("NFKC", prev.cells[-1])
-    if _CUT_AMOUNT_RE.fullmatch(last):
+    if is_cut_amount(prev.cells[-1]):
         return True
     # digits under the last figure of the row above (「３３５５．１」 over
     # 「８」), or under an amount cut after its decimal point that a filler
@@ -298,8 +294,7 @@ def _ends_cut_amount(raw_rows: list[Row], lines: list[str], offset: int, i: int)
     while last_figure > 0 and is_blank(prev.cells[last_figure]) and not is_empty(prev.cells[last_figure]):
         last_figure -= 1
     return any(left < there and here < right and (
-        j == last_figure and is_value_like(prev.cells[j])
-        or _CUT_AMOUNT_RE.fullmatch(unicodedata.normalize("NFKC", prev.cells[j])))
+        j == last_figure and is_value_like(prev.cells[j]) or is_cut_amount(prev.cells[j]))
         for j, (left, right) in enumerate(prev.spans))
 
 
@@ -337,17 +332,13 @@ def _under_figure_past_page_break(raw_rows: list[Row], lines: list[str], offset:
     if not any(_PAGE_NUMBER_RE.match(ln) or "\f" in ln for ln in between if ln.strip()):
         return False
     m = _CELL_RE.search(lines[i])
-
-    def cut(cell: str) -> bool:
-        return bool(_CUT_AMOUNT_RE.fullmatch(unicodedata.normalize("NFKC", cell)))
-
-    if not m or not (is_value_like(prev.cells[-1]) or cut(prev.cells[-1])):
+    if not m or not (is_value_like(prev.cells[-1]) or is_cut_amount(prev.cells[-1])):
         return False
     here = display_width(lines[i][:m.start()])
     there = here + display_width(m.group())
     # (an amount cut after its decimal point, 「１８２７１．」, is no figure
     # read alone, but the digits under it are its end all the same)
-    return any(left < there and here < right and (is_value_like(cell) or cut(cell))
+    return any(left < there and here < right and (is_value_like(cell) or is_cut_amount(cell))
                for cell, (left, right) in zip(prev.cells, prev.spans))
 
 

@@ -63,6 +63,15 @@ def squash(text: str) -> str:
     return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
 
 
+# An amount cut after its decimal point (「２５２３３．」, its end on the
+# next line or page): no number read alone, but a figure all the same.
+_CUT_AMOUNT_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
+
+
+def is_cut_amount(text: str) -> bool:
+    return _CUT_AMOUNT_RE.fullmatch(squash(text)) is not None
+
+
 @lru_cache(maxsize=_CACHE)
 def label_key(text: str) -> str:
     """The comparable form of a row/column label.

@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from .layout import Row
 from .patterns import CN_NUMBERING, CN_NUMERAL, DIGIT_NUMBERING, PAREN_NUMBERING, REVIEW_RE
-from .normalise import is_blank, is_empty, is_plain_figure, is_value_like, label_key, memoised, squash
+from .normalise import is_blank, is_cut_amount, is_empty, is_plain_figure, is_value_like, label_key, memoised, squash
 from .notes import AMBIGUOUS_ROWS, NAMED_BY_NUMBER, NO_FIGURES, NOT_PLACED, PRINTED_TWICE, UNKNOWN_LABEL, Note
 from .templates import (
     ACTIVE_ITEMS, ACTIVE_METRIC_PATTERNS, ACTIVE_METRICS, APPLICANTS, MONEY_METRICS, OUTCOMES,
@@ -455,7 +455,7 @@ def extract_requests(rows: list[Row]) -> TableResult:
             if row.leading >= 0 and len(values) == width and not any(map(is_empty, values)):
                 firsts.add(row.leading + len(row.cells) - len(values))
         elif row.line is not None:
-            deferred.append((key, row, values, note))
+            deferred.append((key, row, values, note, None))
             return
         elif row.leading >= 0:
             # stored unplaced where it stands (its note keeps its place
@@ -619,14 +619,14 @@ def _place_deferred(result: TableResult, guide: ColumnGuide, deferred: list, wid
     """Rows of a space-aligned table short of cells: place them by column
     position if the table's complete rows make that certain, else leave
     them unplaced with the reason.  A row may come with its header line's
-    columns (table 2: each article prints a header of its own): where the
+    columns (table 2: each article prints a header of its own; None
+    elsewhere): where the
     complete rows do not tell, each figure goes under the header cell its
     text overlaps, and the columns right of the metrics hold nothing but
     fillers."""
-    for key, row, values, note, *header_columns in deferred:
+    for key, row, values, note, columns in deferred:
         expected = width if isinstance(width, int) else width(key)
         placed = guide.place(row, values, expected)
-        columns = header_columns[0] if header_columns else None
         if placed is None and columns is not None and len(columns) >= expected:
             under = _under_labels(columns, values, row.spans[len(row.cells) - len(values):])
             placed = under[:expected] if under is not None and all(map(is_blank, under[expected:])) else None
@@ -1065,7 +1065,6 @@ def _drop_fillers(values, expected: int):
 
 # the decimals of an amount cut before its decimal point (「．１５」)
 _DECIMALS_RE = re.compile(r"[.,]\d+(?:万?元|万)?")
-_CUT_NUMBER_RE = re.compile(r"[+-]?\d[\d,]*[.,]")
 _UNIT_FRAGMENTS = frozenset({"元", "万元", "亿元", "万", "（元）", "(元)", "（万元）", "(万元)"})
 
 
@@ -1074,7 +1073,7 @@ def _figure_cells(cells: list[str], values: tuple, printed: bool) -> list[int]:
     its decimal point (「２５２３３．」 reads as no number, so as a label)."""
     if printed:
         return list(range(len(cells) - len(values), len(cells)))
-    return [j for j, c in enumerate(cells) if _CUT_NUMBER_RE.fullmatch(squash(c))]
+    return [j for j, c in enumerate(cells) if is_cut_amount(c)]
 
 
 def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], dict[int, str], set[int]]:
@@ -1114,7 +1113,7 @@ def _join_wrapped_figures(rows: list[Row]) -> tuple[list[Row], dict[int, str], s
                          if any(prev.spans[j][0] < right and left < prev.spans[j][1] for left, right in row.spans)]
                 if under:
                     doubtful[prev.first_line] = "a line of figures under one of its figures past a page break or blank lines"
-                if any(_CUT_NUMBER_RE.fullmatch(squash(prev.cells[j])) for j in under):
+                if any(is_cut_amount(prev.cells[j]) for j in under):
                     # an amount cut after its decimal point (「６４４７３．」, the
                     # rest on the next page): this line holds its end, or
                     # another row's figures; read as the row's figures it
@@ -1529,7 +1528,7 @@ def extract_active(rows: list[Row], template: str | None) -> TableResult:
             continue
         result.found = True
         result.span(rows[index])
-        cut = next((c for c in rows[index].cells if _CUT_NUMBER_RE.fullmatch(squash(c))), None)
+        cut = next((c for c in rows[index].cells if is_cut_amount(c)), None)
         if cut is not None:
             # 「１８２７１．」 beside the label reads as no number, but it is
             # a figure whose end is missing: unread, never a row of blanks
